@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ApiModule } from './api/api.module.js';
+import { PortalConfig } from './config.js';
+import { EventsModule } from './events/events.module.js';
+import { HealthController } from './health/health.controller.js';
+import { InputModule } from './input/input.module.js';
+import { OpenLinesModule } from './open-lines/open-lines.module.js';
+import { OutputModule } from './output/output.module.js';
+import { PipelinesModule } from './pipelines/pipelines.module.js';
+import { StorageModule } from './storage/storage.module.js';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: PortalConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        EventEmitterModule.forRoot({ wildcard: false }),
+        StorageModule,
+        EventsModule,
+        OutputModule,
+        PipelinesModule,
+        OpenLinesModule,
+        InputModule,
+        ApiModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: PortalConfig, useValue: config }],
+      exports: [PortalConfig],
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { boolFromEnv, intFromEnv, listFromEnv, loadEnv } from '../common/env.js';
+import { keptSecret } from '../common/dev-secrets.js';
+import { generateKeySpec, parseKeyRing, type KeyRing } from '../protocol/index.js';
+
+const schema = z.object({
+  PORT: intFromEnv(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+    .optional(),
+  PORTAL_ID: z.string().min(1).default('portal'),
+  SERVER_ID: z.string().min(1).default('connector-server'),
+  CONNECTOR_SERVER_URL: z.url().default('http://127.0.0.1:3100'),
+  OLP_KEYS: z.string().optional(),
+  ADMIN_EMAIL: z.email().default('admin@switchboard.local'),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  AUTH_SECRET: z.string().min(32).optional(),
+  FILE_MAX_BYTES: intFromEnv(50 * 1024 * 1024, 1),
+  FILE_ALLOW_HOSTS: listFromEnv(),
+  FILE_CONNECT_TIMEOUT_MS: intFromEnv(10_000, 1),
+  FILE_READ_TIMEOUT_MS: intFromEnv(60_000, 1),
+  FILE_ATTEMPTS: intFromEnv(3, 1),
+  OUTPUT_CONNECT_TIMEOUT_MS: intFromEnv(20_000, 1),
+  OUTPUT_READ_TIMEOUT_MS: intFromEnv(60_000, 1),
+  OUTPUT_CACHE_TTL_MS: intFromEnv(60_000, 0),
+  INBOX_MAX_ATTEMPTS: intFromEnv(8, 1),
+  WORKERS: boolFromEnv(true),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type PortalEnv = z.output<typeof schema>;
+
+/** Validated portal configuration, with development secrets filled in where none were given. */
+export class PortalConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly portalId: string;
+  readonly serverId: string;
+  readonly serverUrl: string;
+  /** Keys shared with the connector server: the first signs, all verify. */
+  readonly olpKeys: KeyRing;
+  readonly adminEmail: string;
+  /** Undefined when the first admin's password is generated at first start. */
+  readonly adminPassword: string | undefined;
+  readonly authSecret: string;
+  readonly files: {
+    maxBytes: number;
+    allowHosts: string[];
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+    attempts: number;
+    dir: string;
+  };
+  readonly output: { connectTimeoutMs: number; readTimeoutMs: number; cacheTtlMs: number };
+  readonly inboxMaxAttempts: number;
+  /** Whether this process runs the inbox and outbox workers. */
+  readonly workers: boolean;
+  readonly logFormat: 'json' | 'pretty';
+  readonly logLevel: PortalEnv['LOG_LEVEL'];
+
+  constructor(env: PortalEnv) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
+    this.dataDir = resolve(env.DATA_DIR);
+    this.databaseUrl = env.DATABASE_URL ?? `file:${join(this.dataDir, 'portal.db')}`;
+    this.portalId = env.PORTAL_ID;
+    this.serverId = env.SERVER_ID;
+    this.serverUrl = env.CONNECTOR_SERVER_URL.replace(/\/$/, '');
+    // One development key file is shared by both processes of the single-machine start.
+    this.olpKeys = parseKeyRing(
+      env.OLP_KEYS ?? keptSecret(join(this.dataDir, 'dev-olp-keys'), () => generateKeySpec('dev1')),
+    );
+    this.adminEmail = env.ADMIN_EMAIL;
+    this.adminPassword = env.ADMIN_PASSWORD;
+    this.authSecret = env.AUTH_SECRET ?? keptSecret(join(this.dataDir, 'portal-auth-secret'));
+    this.files = {
+      maxBytes: env.FILE_MAX_BYTES,
+      allowHosts: env.FILE_ALLOW_HOSTS,
+      connectTimeoutMs: env.FILE_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: env.FILE_READ_TIMEOUT_MS,
+      attempts: env.FILE_ATTEMPTS,
+      dir: join(this.dataDir, 'files'),
+    };
+    this.output = {
+      connectTimeoutMs: env.OUTPUT_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: env.OUTPUT_READ_TIMEOUT_MS,
+      cacheTtlMs: env.OUTPUT_CACHE_TTL_MS,
+    };
+    this.inboxMaxAttempts = env.INBOX_MAX_ATTEMPTS;
+    this.workers = env.WORKERS;
+    this.logFormat = env.LOG_FORMAT;
+    this.logLevel = env.LOG_LEVEL;
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): PortalConfig {
+    return new PortalConfig(loadEnv(schema, env));
+  }
+}

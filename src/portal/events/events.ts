@@ -1,0 +1,48 @@
+import type { OlpErrorReport, OlpMessage, OlpStatusItem } from '../../protocol/index.js';
+
+/** Where a packet came from: the full (possibly virtual) connector id and the portal line id. */
+export interface Origin {
+  connector: string;
+  line: string;
+}
+
+/** A received message after the pipelines ran: ids point at our own rows. */
+export interface ReceivedMessagePayload extends Origin {
+  /** Row id in inbox_messages: stable, used to make listeners idempotent. */
+  inboxId: number;
+  /** Internal ExternalUser id of the customer. */
+  userId: number;
+  /** Text in our markup: BB-code, [icon=…] tags, rendered attachments. */
+  text: string;
+  /** StoredFile ids, in the order the channel sent them. */
+  fileIds: string[];
+  /** Files that could not be downloaded stay as links in the text; these notes say why. */
+  fileErrors: string[];
+  /** The OLP message as received (channel data, extra, ref). */
+  message: OlpMessage;
+}
+
+export interface StatusPayload extends Origin {
+  items: OlpStatusItem[];
+}
+
+export interface ErrorPayload extends Origin {
+  items: OlpErrorReport[];
+}
+
+/** The typed event map, with the seed's names. */
+export interface PortalEventMap {
+  OnReceivedMessage: ReceivedMessagePayload;
+  OnReceivedMessageUpdate: ReceivedMessagePayload;
+  OnReceivedMessageDel: ReceivedMessagePayload;
+  OnReceivedStatusWrites: ReceivedMessagePayload;
+  OnReceivedCommandStart: ReceivedMessagePayload;
+  OnReceivedStatusDelivery: StatusPayload;
+  OnReceivedStatusReading: StatusPayload;
+  OnReceivedError: ErrorPayload;
+  OnReceivedStatusBlock: Origin & { items: { chatId: string; userId: string }[] };
+  OnNewChatName: Origin & { items: { chatId: string; name: string }[] };
+  OnConnectorDeactivated: Origin & { reason: string };
+}
+
+export type PortalEventName = keyof PortalEventMap;

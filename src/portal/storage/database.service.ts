@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from '../../generated/portal-sqlite/client.js';
+import { PrismaClient as PostgresClient } from '../../generated/portal-postgresql/client.js';
+import { PortalConfig } from '../config.js';
+import { migratePostgres, migrateSqlite, readMigrations, type Provider } from './migrator.js';
+
+/**
+ * Both generated clients have the same models and API; repositories are written against
+ * this one type and run unchanged on either database.
+ */
+export type Db = SqliteClient;
+
+const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../prisma/portal/migrations');
+
+export function providerOf(url: string): Provider {
+  return url.startsWith('file:') ? 'sqlite' : 'postgresql';
+}
+
+/** Owns the Prisma client: picks the driver adapter by URL and applies migrations before use. */
+@Injectable()
+export class DatabaseService implements OnModuleDestroy {
+  private readonly logger = new Logger(DatabaseService.name);
+  readonly provider: Provider;
+  private db?: Db;
+
+  constructor(private readonly config: PortalConfig) {
+    this.provider = providerOf(config.databaseUrl);
+  }
+
+  get client(): Db {
+    if (!this.db) throw new Error('database is not connected yet');
+    return this.db;
+  }
+
+  /** Applies migrations and connects; called once by the storage module's factory. */
+  async connect(): Promise<void> {
+    const url = this.config.databaseUrl;
+    const migrations = readMigrations(join(migrationsRoot, this.provider));
+    if (this.provider === 'sqlite') {
+      const file = url.slice('file:'.length);
+      mkdirSync(dirname(resolve(file)), { recursive: true });
+      const result = migrateSqlite(file, migrations);
+      if (result.applied.length) this.logger.log(`applied migrations: ${result.applied.join(', ')}`);
+      this.db = new SqliteClient({
+        adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 10_000 }),
+      });
+      // One connection per process: WAL lets readers of other processes proceed during writes.
+      await this.db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+      await this.db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+    } else {
+      const result = await migratePostgres(url, migrations);
+      if (result.applied.length) this.logger.log(`applied migrations: ${result.applied.join(', ')}`);
+      const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+      this.db = client as unknown as Db;
+    }
+    await this.db.$connect();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.$queryRawUnsafe('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.db?.$disconnect();
+  }
+}
