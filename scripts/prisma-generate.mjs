@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const schemas = ['portal'].filter((name) => existsSync(join(root, 'prisma', name, 'schema.prisma')));
+const schemas = ['portal', 'server'].filter((name) => existsSync(join(root, 'prisma', name, 'schema.prisma')));
 const providers = ['sqlite', 'postgresql'];
 
 function engineEnv() {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutputService } from './output.service.js';
 
-@Module({})
+@Module({ providers: [OutputService], exports: [OutputService] })
 export class OutputModule {}

@@ -100,8 +100,6 @@ CREATE TABLE chats (
   customer_id INTEGER,
   name TEXT,
   description TEXT,
-  channel_data TEXT,
-  channel_hash TEXT,
   blocked BOOLEAN NOT NULL,
   created_at DATETIME NOT NULL,
   updated_at DATETIME NOT NULL,
@@ -125,6 +123,17 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_chat_id_id_idx ON messages (chat_id, id);
 CREATE INDEX messages_chat_id_external_id_idx ON messages (chat_id, external_id);
+
+CREATE TABLE botframework_senders (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  connector TEXT NOT NULL,
+  line_id TEXT NOT NULL,
+  external_chat_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  data_hash TEXT NOT NULL,
+  updated_at DATETIME NOT NULL,
+  UNIQUE (connector, line_id, external_chat_id)
+);
 
 CREATE TABLE outbox_calls (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
