@@ -1,0 +1,88 @@
+// `npm run bench`: prints throughput and latency figures; never part of the test suite.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeySpec, parseKeyRing } from '../protocol/index.js';
+import { closedLoop, openLoop, type LoadResult } from './load.js';
+import { receivingMessagePackets, type Peer } from './messages.js';
+import { startNode, type Child } from './processes.js';
+import { sqliteInsertRate } from './sqlite-ceiling.js';
+import { fmt } from './stats.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PORTAL_ID = 'bench-portal';
+const SERVER_ID = 'bench-server';
+
+function line(label: string, r: LoadResult, batch: number): void {
+  const fail = r.failures ? `  FAILURES ${r.failures}: ${r.firstFailure ?? ''}` : '';
+  console.log(
+    `  ${label.padEnd(44)} ${fmt(r.perSecond * batch).padStart(8)} msg/s ${fmt(r.perSecond).padStart(7)} packets/s` +
+      `   p50 ${fmt(r.p50Ms, 1).padStart(6)} ms   p99 ${fmt(r.p99Ms, 1).padStart(6)} ms${fail}`,
+  );
+}
+
+async function inputFigures(target: Child, peer: Peer, label: string): Promise<void> {
+  await closedLoop(target.url, await receivingMessagePackets(peer, 40, 50), 4); // warm-up
+  line(
+    `${label}: batches of 50, 8 clients`,
+    await closedLoop(target.url, await receivingMessagePackets(peer, 400, 50), 8),
+    50,
+  );
+  line(
+    `${label}: batches of 1, 16 clients`,
+    await closedLoop(target.url, await receivingMessagePackets(peer, 3000, 1), 16),
+    1,
+  );
+  line(
+    `${label}: batches of 1 at 1,000 packets/s (5 s)`,
+    await openLoop(target.url, await receivingMessagePackets(peer, 5000, 1), 1000),
+    1,
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  const keySpec = generateKeySpec('bench');
+  const peer: Peer = { keys: parseKeyRing(keySpec), iss: SERVER_ID, aud: PORTAL_ID };
+  const env = { OLP_KEYS: keySpec, PORTAL_ID, SERVER_ID, LOG_LEVEL: 'warn' };
+  console.log(`Switchboard benchmark (node ${process.version}, ${new Date().toISOString()})`);
+  try {
+    console.log('\nPortal Input, POST /olp/v1/input receivingMessage (SQLite, inbox workers off):');
+    const portal = await startNode(join(here, '../portal/main.js'), {
+      ...env,
+      DATA_DIR: join(dir, 'portal'),
+      WORKERS: 'false',
+      ADMIN_PASSWORD: 'bench-password',
+      // Nothing listens there: confirmations stay queued in the outbox, as when the server is slow.
+      CONNECTOR_SERVER_URL: 'http://127.0.0.1:9',
+    });
+    try {
+      await inputFigures(portal, peer, 'portal');
+    } finally {
+      await portal.stop();
+    }
+
+    console.log('\nCeiling: bare Fastify POST with the same JWS verification:');
+    const raw = await startNode(join(here, 'raw-fastify.js'), env, '/olp/v1/input');
+    try {
+      await inputFigures(raw, peer, 'fastify');
+    } finally {
+      await raw.stop();
+    }
+
+    console.log('\nCeiling: raw better-sqlite3 inserts of inbox rows (WAL, synchronous=NORMAL):');
+    console.log(`  50 rows per transaction   ${fmt(sqliteInsertRate(dir, 50_000, 50)).padStart(9)} rows/s`);
+    console.log(`  1 row per transaction     ${fmt(sqliteInsertRate(dir, 5_000, 1)).padStart(9)} rows/s`);
+    console.log(
+      '\nTargets: >= 20,000 msg/s with batches of 50; p99 < 25 ms for single-message packets at 1,000 packets/s.',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
