@@ -7,7 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../../generated/portal-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../../generated/portal-postgresql/client.js';
 import { PortalConfig } from '../config.js';
-import { migratePostgres, migrateSqlite, readMigrations, type Provider } from './migrator.js';
+import { migratePostgres, migrateSqlite, readMigrations, type Provider } from '../../common/migrator.js';
 
 /**
  * Both generated clients have the same models and API; repositories are written against
