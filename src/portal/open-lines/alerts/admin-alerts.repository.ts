@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { AdminAlert } from '../../../generated/portal-sqlite/client.js';
+import { DatabaseService } from '../../storage/database.service.js';
+
+export type AlertKind = 'connector_deactivated';
+
+@Injectable()
+export class AdminAlertsRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  record(opts: {
+    kind: AlertKind;
+    connector: string | null;
+    lineId: number | null;
+    message: string;
+    at: Date;
+  }): Promise<AdminAlert> {
+    const { kind, connector, lineId, message, at } = opts;
+    return this.db.client.adminAlert.create({ data: { kind, connector, lineId, message, createdAt: at } });
+  }
+
+  /** Newest first. */
+  listRecent(opts: { limit: number }): Promise<AdminAlert[]> {
+    return this.db.client.adminAlert.findMany({ orderBy: { id: 'desc' }, take: opts.limit });
+  }
+}

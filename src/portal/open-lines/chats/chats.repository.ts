@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { Chat } from '../../../generated/portal-sqlite/client.js';
+import { DatabaseService } from '../../storage/database.service.js';
+
+/** A chat as the channel names it: unique per connector and line. */
+export interface ChatKey {
+  connector: string;
+  lineId: string;
+  externalChatId: string;
+}
+
+export interface ChatDetails {
+  /** Undefined leaves the stored value as it is. */
+  customerId?: number;
+  name?: string;
+  description?: string;
+}
+
+@Injectable()
+export class ChatsRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  /** Creates the chat or refreshes its details, and records activity (updated_at) either way. */
+  saveActivity(key: ChatKey, details: ChatDetails & { blocked: boolean }, at: Date): Promise<Chat> {
+    return this.db.client.chat.upsert({
+      where: { connector_lineId_externalChatId: key },
+      create: { ...key, ...details, createdAt: at, updatedAt: at },
+      update: { ...details, updatedAt: at },
+    });
+  }
+
+  /** Returns the chat, creating it if it does not exist yet; an existing chat is left untouched. */
+  findOrCreate(key: ChatKey, details: ChatDetails & { blocked: boolean }, at: Date): Promise<Chat> {
+    return this.db.client.chat.upsert({
+      where: { connector_lineId_externalChatId: key },
+      create: { ...key, ...details, createdAt: at, updatedAt: at },
+      update: {},
+    });
+  }
+
+  rename(key: ChatKey, name: string, at: Date): Promise<Chat> {
+    return this.db.client.chat.upsert({
+      where: { connector_lineId_externalChatId: key },
+      create: { ...key, name, blocked: false, createdAt: at, updatedAt: at },
+      update: { name, updatedAt: at },
+    });
+  }
+
+  markBlocked(key: ChatKey, at: Date): Promise<Chat> {
+    return this.db.client.chat.upsert({
+      where: { connector_lineId_externalChatId: key },
+      create: { ...key, blocked: true, createdAt: at, updatedAt: at },
+      update: { blocked: true, updatedAt: at },
+    });
+  }
+
+  findById(id: number): Promise<Chat | null> {
+    return this.db.client.chat.findUnique({ where: { id } });
+  }
+
+  /** The chat with this id, only if it belongs to that connector and line. */
+  findOwned(opts: { id: number; connector: string; lineId: string }): Promise<Chat | null> {
+    return this.db.client.chat.findFirst({
+      where: { id: opts.id, connector: opts.connector, lineId: opts.lineId },
+    });
+  }
+
+  /** Most recently active first. */
+  listForLine(opts: { lineId: string; limit: number; offset: number }): Promise<Chat[]> {
+    return this.db.client.chat.findMany({
+      where: { lineId: opts.lineId },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+      take: opts.limit,
+      skip: opts.offset,
+    });
+  }
+}
