@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { Clock } from '../../common/clock.js';
+import { PortalConfig } from '../config.js';
+import { OlpHttpClient } from './olp-http.client.js';
+import { classifyAnswer, type DeliveryOutcome } from './olp-reply.js';
+import { OUTBOX_POLICY, type OutboxPolicy, retryDelayMs } from './outbox.policy.js';
+import { type OutboxCallRow, OutboxRepository } from './outbox.repository.js';
+import { OutputError } from './output.errors.js';
+
+/**
+ * Delivers the outbox: claims due calls (one per lane, oldest first), sends each, and records the
+ * outcome: sent, failed for good, or retried later with exponential backoff. Runs its loop only in
+ * a process with config.workers; any number of processes may share one database.
+ */
+@Injectable()
+export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxWorker.name);
+  private readonly inflight = new Set<Promise<void>>();
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private aborter = new AbortController();
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(
+    private readonly config: PortalConfig,
+    private readonly repo: OutboxRepository,
+    private readonly client: OlpHttpClient,
+    private readonly clock: Clock,
+    @Inject(OUTBOX_POLICY) private readonly policy: OutboxPolicy,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.workers) this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.aborter = new AbortController();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, cancels calls in flight (they go back to pending untouched) and waits for them. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.aborter.abort();
+    this.notify();
+    await this.loopDone;
+    await this.settle();
+  }
+
+  /** Something was queued or finished: look for due calls now rather than at the next poll. */
+  notify(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** One pass: claims what is due and delivers it, resolving when every delivery is recorded. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.dispatch();
+    await this.settle();
+    return claimed;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.dispatch();
+      } catch (err) {
+        this.logger.error(`claiming outbox calls failed: ${describe(err)}`);
+      }
+      if (this.running && claimed === 0) await this.sleep(this.policy.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      if (this.woken) done();
+      else this.wakeUp = done;
+    });
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private async dispatch(): Promise<number> {
+    const capacity = this.policy.concurrency - this.inflight.size;
+    if (capacity <= 0) return 0;
+    const now = this.clock.now();
+    const token = randomUUID();
+    const calls = await this.repo.claimDue({
+      now,
+      leaseUntil: new Date(now.getTime() + this.policy.leaseMs),
+      token,
+      limit: capacity,
+    });
+    for (const call of calls) {
+      const delivery = this.deliver(call, token)
+        .catch((err: unknown) => {
+          // The claim stays until its lease runs out; then this or another process takes it again.
+          this.logger.error(`recording outbox call ${call.id} failed: ${describe(err)}`);
+        })
+        .finally(() => {
+          this.inflight.delete(delivery);
+          this.notify();
+        });
+      this.inflight.add(delivery);
+    }
+    return calls.length;
+  }
+
+  private async deliver(call: OutboxCallRow, token: string): Promise<void> {
+    const outcome = await this.attempt(call);
+    const { id } = call;
+    const label = `outbox call ${id} (${call.method} ${call.connector}/${String(call.line)})`;
+    if (outcome === 'aborted') {
+      await this.repo.release({ id, token, nextAttemptAt: this.clock.now() });
+      return;
+    }
+    switch (outcome.kind) {
+      case 'sent':
+        await this.repo.markSent({ id, token, now: this.clock.now() });
+        return;
+      case 'failed': {
+        const failure = { lastError: outcome.message, errorCode: outcome.code, httpStatus: outcome.status };
+        await this.repo.markFailed({ id, token, failure });
+        this.logger.error(`${label} was refused for good: ${outcome.code}: ${outcome.message}`);
+        return;
+      }
+      case 'retry': {
+        const attempts = call.attempts + 1;
+        const delay = retryDelayMs(this.policy, attempts, outcome.retryAfterMs);
+        const failure = { lastError: outcome.message, errorCode: outcome.code, httpStatus: outcome.status };
+        const nextAttemptAt = new Date(this.clock.nowMs() + delay);
+        await this.repo.scheduleRetry({ id, token, nextAttemptAt, failure });
+        this.logger.warn(`${label} attempt ${attempts} failed (${outcome.code}); next in ${delay} ms`);
+        return;
+      }
+    }
+  }
+
+  private async attempt(call: OutboxCallRow): Promise<DeliveryOutcome | 'aborted'> {
+    let data: unknown;
+    try {
+      data = JSON.parse(call.data);
+    } catch {
+      data = undefined;
+    }
+    if (!Array.isArray(data)) {
+      return { kind: 'failed', code: 'MALFORMED_CALL', message: 'the stored arguments are not a JSON list' };
+    }
+    try {
+      const envelope = { command: call.method, connector: call.connector, line: call.line, data };
+      return classifyAnswer(await this.client.post(envelope, { signal: this.aborter.signal }));
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      if (err.code === 'ABORTED') return 'aborted';
+      if (err.code === 'PACKET_TOO_LARGE') return { kind: 'failed', code: err.code, message: err.message };
+      return { kind: 'retry', code: err.code, message: err.message };
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
