@@ -277,4 +277,24 @@ describe('Output outbox (database and HTTP peer)', () => {
 
     expect(accepted(peer, 'telegrambot')).toEqual(['orphan']);
   });
+
+  it('should delete delivered calls past their retention and keep failed ones', async () => {
+    peer.respond((call) =>
+      JSON.stringify(call.data).includes('bad')
+        ? { status: 413, body: { ok: false, error: [{ code: 'PACKET_TOO_LARGE', message: 'too large' }] } }
+        : undefined,
+    );
+    const out = portal.output.connector('telegrambot', '1');
+    await out.sendMessage([outgoing('old')]);
+    await out.sendMessage([outgoing('bad')]);
+    await drain(portal.worker);
+    clock.advance(7 * 24 * 3_600_000 + 1);
+    await out.sendMessage([outgoing('new')]);
+    await drain(portal.worker);
+
+    expect(await portal.worker.purge()).toBe(1);
+
+    const left = await portal.outbox.list();
+    expect(left.map((r) => r.state)).toEqual(['sent', 'failed']);
+  });
 });

@@ -42,7 +42,7 @@ describe(OlpHttpClient.name, () => {
     return client;
   };
   afterEach(() => {
-    for (const c of clients.splice(0)) c.onModuleDestroy();
+    for (const c of clients.splice(0)) c.close();
   });
 
   describe('post', () => {

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { Clock } from '../../common/clock.js';
 import { MAX_BODY_BYTES, signPacket } from '../../protocol/index.js';
@@ -36,7 +36,7 @@ export function encodeEnvelope(envelope: OutgoingEnvelope): Buffer {
  * exchange, set to connect + read so that the read phase always gets at least readTimeoutMs.
  */
 @Injectable()
-export class OlpHttpClient implements OnModuleDestroy {
+export class OlpHttpClient implements OnApplicationShutdown {
   private readonly http: AxiosInstance;
   private readonly httpAgent: ConnectTimeoutHttpAgent;
   private readonly httpsAgent: ConnectTimeoutHttpsAgent;
@@ -95,7 +95,13 @@ export class OlpHttpClient implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  // After onModuleDestroy, so that the outbox worker has cancelled and recorded its calls first.
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }

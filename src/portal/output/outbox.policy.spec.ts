@@ -7,6 +7,8 @@ const policy: OutboxPolicy = {
   pollIntervalMs: 1_000,
   concurrency: 2,
   leaseMs: 90_000,
+  retainSentMs: 3_600_000,
+  purgeIntervalMs: 60_000,
 };
 
 describe('retryDelayMs', () => {

@@ -15,6 +15,13 @@ export interface OutboxPolicy {
    * exchange can last, so another process only takes it over from one that died mid-send.
    */
   leaseMs: number;
+  /**
+   * How long delivered calls are kept (visible, and deduplicating their idempotency keys) before
+   * the worker deletes them. Failed calls are kept until someone deals with them.
+   */
+  retainSentMs: number;
+  /** How often the worker deletes delivered calls older than retainSentMs. */
+  purgeIntervalMs: number;
 }
 
 export const OUTBOX_POLICY = Symbol('OUTBOX_POLICY');
@@ -27,6 +34,8 @@ export function outboxPolicyFor(config: PortalConfig): OutboxPolicy {
     pollIntervalMs: 1_000,
     concurrency: 8,
     leaseMs: connectTimeoutMs + readTimeoutMs + 30_000,
+    retainSentMs: 7 * 24 * 3_600_000,
+    purgeIntervalMs: 10 * 60_000,
   };
 }
 

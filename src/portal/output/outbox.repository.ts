@@ -224,6 +224,14 @@ export class OutboxRepository {
     return calls.map(toRow);
   }
 
+  /** Deletes delivered calls sent before `before`; returns how many. */
+  async deleteSentBefore(before: Date): Promise<number> {
+    const { count } = await this.database.client.outboxCall.deleteMany({
+      where: { state: 'sent', sentAt: { lt: before } },
+    });
+    return count;
+  }
+
   /** How many calls are in each state. */
   async countByState(): Promise<Record<OutboxState, number>> {
     const groups = await this.database.client.outboxCall.groupBy({ by: ['state'], _count: { _all: true } });

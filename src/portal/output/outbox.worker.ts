@@ -28,6 +28,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private aborter = new AbortController();
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private lastPurgeMs: number | undefined;
 
   constructor(
     private readonly config: PortalConfig,
@@ -74,13 +75,21 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return claimed;
   }
 
+  /** Deletes delivered calls past their retention; returns how many. */
+  async purge(): Promise<number> {
+    this.lastPurgeMs = this.clock.nowMs();
+    return this.repo.deleteSentBefore(new Date(this.lastPurgeMs - this.policy.retainSentMs));
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       let claimed = 0;
       try {
         claimed = await this.dispatch();
+        const sincePurge = this.clock.nowMs() - (this.lastPurgeMs ?? -Infinity);
+        if (sincePurge >= this.policy.purgeIntervalMs) await this.purge();
       } catch (err) {
-        this.logger.error(`claiming outbox calls failed: ${describe(err)}`);
+        this.logger.error(`outbox pass failed: ${describe(err)}`);
       }
       if (this.running && claimed === 0) await this.sleep(this.policy.pollIntervalMs);
     }
