@@ -1,4 +1,53 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { OutputModule } from '../output/output.module.js';
+import { PipelinesModule } from '../pipelines/pipelines.module.js';
+import { INPUT_HANDLERS } from './handlers/index.js';
+import { InboxMessageProcessor } from './inbox/inbox-message.processor.js';
+import { defaultInboxWorkerOptions, INBOX_WORKER_OPTIONS } from './inbox/inbox-worker.options.js';
+import { InboxRepository } from './inbox/inbox.repository.js';
+import { InboxWorker } from './inbox/inbox.worker.js';
+import { InputController, OLP_INPUT_PATH, OlpEnvelopePipe } from './input.controller.js';
+import { keepOlpReplyShape } from './olp-reply-shape.hook.js';
+import { OLP_COMMAND_HANDLERS } from './router/olp-command.js';
+import { OlpRouter } from './router/olp-router.js';
+import { JtiReplayCache } from './signature/jti-replay-cache.js';
+import { OlpSignatureGuard } from './signature/olp-signature.guard.js';
+import { SeenJtiRepository } from './signature/seen-jti.repository.js';
 
-@Module({})
-export class InputModule {}
+/**
+ * The Input room: POST /olp/v1/input (signature guard, router, one handler per command), the
+ * durable inbox of received messages and the worker that runs them through the pipelines.
+ */
+@Module({
+  imports: [OutputModule, PipelinesModule],
+  controllers: [InputController],
+  providers: [
+    OlpSignatureGuard,
+    OlpEnvelopePipe,
+    SeenJtiRepository,
+    JtiReplayCache,
+    OlpRouter,
+    ...INPUT_HANDLERS,
+    {
+      provide: OLP_COMMAND_HANDLERS,
+      inject: INPUT_HANDLERS,
+      useFactory: (...handlers: object[]) => handlers,
+    },
+    InboxRepository,
+    InboxMessageProcessor,
+    InboxWorker,
+    { provide: INBOX_WORKER_OPTIONS, useValue: defaultInboxWorkerOptions },
+  ],
+  exports: [InboxWorker],
+})
+export class InputModule implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    // Absent when the module runs without an HTTP server (a TestingModule without an app).
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.<FastifyInstance | undefined>();
+    if (fastify && typeof fastify.addHook === 'function') keepOlpReplyShape(fastify, [OLP_INPUT_PATH]);
+  }
+}

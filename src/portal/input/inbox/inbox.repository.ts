@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import type { InboxMessage } from '../../../generated/portal-sqlite/client.js';
+import { DatabaseService } from '../../storage/database.service.js';
+
+/**
+ * pending: waiting for its turn or its next attempt; processing: claimed by one portal process
+ * until next_attempt_at (the lease); done: processed and its event fired; failed: gave up after
+ * the last attempt, kept with its error.
+ */
+export type InboxState = 'pending' | 'processing' | 'done' | 'failed';
+
+/** One stored message, as stored. `attempts` counts claims and is the fencing token of a claim. */
+export interface InboxRow {
+  id: number;
+  connector: string;
+  line: string;
+  chatId: string;
+  messageId: string;
+  typeMessage: string;
+  /** JSON of the OLP message as validated on input. */
+  payload: string;
+  state: InboxState;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  processedAt: Date | null;
+}
+
+export interface NewInboxMessage {
+  chatId: string;
+  messageId: string;
+  typeMessage: string;
+  payload: string;
+}
+
+/** Either of the two unfinished states: a row in one of them holds back the later rows of its chat. */
+const OPEN_STATES = ['pending', 'processing'] as const;
+
+/** Two-key advisory lock class for inbox writes on PostgreSQL (the migrator uses the one-key space). */
+const PG_INBOX_LOCK_CLASS = 4_242;
+
+const toRow = (m: InboxMessage): InboxRow => ({
+  id: m.id,
+  connector: m.connector,
+  line: m.lineId,
+  chatId: m.chatId,
+  messageId: m.messageId,
+  typeMessage: m.typeMessage,
+  payload: m.payload,
+  state: m.state as InboxState,
+  attempts: m.attempts,
+  nextAttemptAt: m.nextAttemptAt,
+  lastError: m.lastError,
+  createdAt: m.createdAt,
+  processedAt: m.processedAt,
+});
+
+const keyOf = (m: { chatId: string; messageId: string; typeMessage: string }) =>
+  JSON.stringify([m.chatId, m.messageId, m.typeMessage]);
+
+/** The durable inbox of received OLP messages (table inbox_messages). */
+@Injectable()
+export class InboxRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /**
+   * Stores the messages of one packet in one transaction, in packet order, skipping those already
+   * stored (also a repeat within the packet). Resolves per message with its row id and whether it
+   * was there before.
+   */
+  async storePacket(opts: {
+    connector: string;
+    line: string;
+    messages: NewInboxMessage[];
+    now: Date;
+  }): Promise<{ id: number; duplicate: boolean }[]> {
+    const { connector, line, now } = opts;
+    return this.database.client.$transaction(
+      async (tx) => {
+        if (this.database.provider === 'postgresql') {
+          // Packets of one line are stored one after the other, so ids (the processing order of a
+          // chat) follow commit order and a concurrent repeat sees the rows of the first one.
+          // SQLite needs nothing: it has one writer at a time.
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${`${connector}\u0000${line}`}))`;
+        }
+        const existing = await tx.inboxMessage.findMany({
+          where: {
+            connector,
+            lineId: line,
+            OR: opts.messages.map((m) => ({
+              chatId: m.chatId,
+              messageId: m.messageId,
+              typeMessage: m.typeMessage,
+            })),
+          },
+          select: { id: true, chatId: true, messageId: true, typeMessage: true },
+        });
+        const known = new Map(existing.map((m) => [keyOf(m), m.id]));
+        const results: { id: number; duplicate: boolean }[] = [];
+        for (const m of opts.messages) {
+          const key = keyOf(m);
+          const id = known.get(key);
+          if (id !== undefined) {
+            results.push({ id, duplicate: true });
+            continue;
+          }
+          const created = await tx.inboxMessage.create({
+            data: {
+              connector,
+              lineId: line,
+              chatId: m.chatId,
+              messageId: m.messageId,
+              typeMessage: m.typeMessage,
+              payload: m.payload,
+              state: 'pending',
+              attempts: 0,
+              nextAttemptAt: now,
+              createdAt: now,
+            },
+            select: { id: true },
+          });
+          known.set(key, created.id);
+          results.push({ id: created.id, duplicate: false });
+        }
+        return results;
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+  }
+
+  /**
+   * Due rows that are the oldest unfinished row of their chat, oldest first: a pending row whose
+   * time has come, or a processing row whose lease ran out (its process died). A later row of a
+   * chat never comes before an earlier one that is still pending, retrying or processing.
+   */
+  async findDueHeads(opts: { now: Date; limit: number }): Promise<InboxRow[]> {
+    const heads = await this.database.client.$queryRaw<{ id: number | bigint }[]>`
+      SELECT m.id FROM inbox_messages m
+      WHERE m.state IN ('pending', 'processing') AND m.next_attempt_at <= ${opts.now}
+        AND NOT EXISTS (
+          SELECT 1 FROM inbox_messages e
+          WHERE e.connector = m.connector AND e.line_id = m.line_id AND e.chat_id = m.chat_id
+            AND e.state IN ('pending', 'processing') AND e.id < m.id)
+      ORDER BY m.id
+      LIMIT ${opts.limit}`;
+    if (heads.length === 0) return [];
+    const rows = await this.database.client.inboxMessage.findMany({
+      where: { id: { in: heads.map((h) => Number(h.id)) } },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(toRow);
+  }
+
+  /**
+   * Claims a row found due, if nobody changed it since: state and attempts act as its version, so
+   * of two processes only one wins. The claimed row carries the new attempt number (its token).
+   */
+  async claim(opts: { row: InboxRow; now: Date; leaseUntil: Date }): Promise<InboxRow | null> {
+    const { row } = opts;
+    const attempts = row.attempts + 1;
+    const { count } = await this.database.client.inboxMessage.updateMany({
+      where: {
+        id: row.id,
+        state: { in: [...OPEN_STATES] },
+        attempts: row.attempts,
+        nextAttemptAt: { lte: opts.now },
+      },
+      data: { state: 'processing', attempts, nextAttemptAt: opts.leaseUntil },
+    });
+    return count === 1 ? { ...row, state: 'processing', attempts, nextAttemptAt: opts.leaseUntil } : null;
+  }
+
+  /** Extends the lease of a claim still held; false when the claim was lost. */
+  async renewLease(opts: { id: number; attempt: number; leaseUntil: Date }): Promise<boolean> {
+    return this.updateClaimed(opts, { nextAttemptAt: opts.leaseUntil });
+  }
+
+  async markDone(opts: { id: number; attempt: number; now: Date }): Promise<boolean> {
+    return this.updateClaimed(opts, { state: 'done', processedAt: opts.now });
+  }
+
+  async scheduleRetry(opts: {
+    id: number;
+    attempt: number;
+    nextAttemptAt: Date;
+    error: string;
+  }): Promise<boolean> {
+    return this.updateClaimed(opts, {
+      state: 'pending',
+      nextAttemptAt: opts.nextAttemptAt,
+      lastError: opts.error,
+    });
+  }
+
+  async markFailed(opts: { id: number; attempt: number; error: string }): Promise<boolean> {
+    return this.updateClaimed(opts, { state: 'failed', lastError: opts.error });
+  }
+
+  /** Gives a claim back unfinished (shutdown), due at once; the attempt it used stays counted. */
+  async release(opts: { id: number; attempt: number; now: Date }): Promise<boolean> {
+    return this.updateClaimed(opts, { state: 'pending', nextAttemptAt: opts.now });
+  }
+
+  async findById(id: number): Promise<InboxRow | undefined> {
+    const row = await this.database.client.inboxMessage.findUnique({ where: { id } });
+    return row ? toRow(row) : undefined;
+  }
+
+  private async updateClaimed(
+    claim: { id: number; attempt: number },
+    data: { state?: InboxState; nextAttemptAt?: Date; lastError?: string; processedAt?: Date },
+  ): Promise<boolean> {
+    const { count } = await this.database.client.inboxMessage.updateMany({
+      where: { id: claim.id, state: 'processing', attempts: claim.attempt },
+      data,
+    });
+    return count === 1;
+  }
+}
