@@ -1,4 +1,46 @@
 import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module.js';
+import { OpenLinesModule } from '../open-lines/open-lines.module.js';
+import { AlertsController } from './alerts/alerts.controller.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { FirstAdminService } from './auth/first-admin.service.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import { TokenService } from './auth/token.service.js';
+import { UsersRepository } from './auth/users.repository.js';
+import { ChatsController } from './chats/chats.controller.js';
+import { CustomerNamesRepository } from './chats/customer-names.repository.js';
+import { InboxQueryService } from './chats/inbox-query.service.js';
+import { FileDownloadsService } from './files/file-downloads.service.js';
+import { FilesController } from './files/files.controller.js';
+import { LinesController } from './lines/lines.controller.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
 
-@Module({})
+/** The REST API for the operator UI, under /api, behind bearer tokens (see ApiController). */
+@Module({
+  imports: [OpenLinesModule, FilesModule],
+  controllers: [
+    AuthController,
+    UsersController,
+    LinesController,
+    AlertsController,
+    ChatsController,
+    FilesController,
+  ],
+  providers: [
+    TokenService,
+    PasswordHasher,
+    UsersRepository,
+    AuthGuard,
+    AuthService,
+    FirstAdminService,
+    UsersService,
+    CustomerNamesRepository,
+    InboxQueryService,
+    FileDownloadsService,
+  ],
+  exports: [FirstAdminService],
+})
 export class ApiModule {}

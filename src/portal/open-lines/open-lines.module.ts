@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminAlertsRepository } from './alerts/admin-alerts.repository.js';
+import { AdminAlertsService } from './alerts/admin-alerts.service.js';
 import { ChatStateService } from './chats/chat-state.service.js';
 import { ChatsRepository } from './chats/chats.repository.js';
 import { ConnectorDeactivationService } from './connectors/connector-deactivation.service.js';
@@ -27,6 +28,7 @@ const repositories = [
   providers: [
     ...repositories,
     LinesService,
+    AdminAlertsService,
     IncomingMessagesService,
     OutgoingStatusService,
     ChatStateService,
@@ -36,6 +38,6 @@ const repositories = [
     ChatStateListener,
     ConnectorDeactivatedListener,
   ],
-  exports: [...repositories, LinesService],
+  exports: [...repositories, LinesService, AdminAlertsService],
 })
 export class OpenLinesModule {}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { Clock } from '../../../common/clock.js';
+import { PortalConfig } from '../../config.js';
+import { ROLES, type Principal } from './principal.js';
+
+/** Lifetime of an API token; there is no refresh, the operator signs in again. */
+export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
+
+const ISSUER = 'switchboard-portal';
+const AUDIENCE = 'switchboard-api';
+// A distinct typ keeps these tokens and OLP packets (typ olp+jwt) from being taken for each other.
+const TYP = 'JWT';
+
+const claims = z.object({
+  sub: z.string().regex(/^[1-9]\d*$/),
+  email: z.string(),
+  role: z.enum(ROLES),
+});
+
+/** Signs and verifies the REST API's bearer tokens (JWT, HS256, keyed with AUTH_SECRET). */
+@Injectable()
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    config: PortalConfig,
+    private readonly clock: Clock,
+  ) {
+    this.key = new TextEncoder().encode(config.authSecret);
+  }
+
+  async issue(principal: Principal): Promise<{ token: string; expiresAt: Date }> {
+    const iat = Math.floor(this.clock.nowMs() / 1000);
+    const exp = iat + TOKEN_TTL_SECONDS;
+    const token = await new SignJWT({ email: principal.email, role: principal.role })
+      .setProtectedHeader({ alg: 'HS256', typ: TYP })
+      .setSubject(String(principal.userId))
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(this.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The token's principal, or null when it is malformed, forged, expired or not ours. */
+  async verify(token: string): Promise<Principal | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        typ: TYP,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        currentDate: this.clock.now(),
+      });
+      const parsed = claims.safeParse(payload);
+      if (!parsed.success) return null;
+      return { userId: Number(parsed.data.sub), email: parsed.data.email, role: parsed.data.role };
+    } catch (err) {
+      if (err instanceof errors.JOSEError) return null;
+      throw err;
+    }
+  }
+}
