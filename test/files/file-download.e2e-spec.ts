@@ -20,6 +20,7 @@ const PNG = Buffer.from(
   'base64',
 );
 const MAX_BYTES = 256 * 1024;
+// Linux routes all of 127.0.0.0/8 to loopback: 127.0.0.2 stands in for an allowed outside host.
 const ALLOWED_HOST = '127.0.0.2';
 
 function listFiles(dir: string): string[] {
@@ -59,6 +60,7 @@ describe('file download (real HTTP stand-ins)', () => {
       FILE_ALLOW_HOSTS: ALLOWED_HOST,
       FILE_MAX_BYTES: String(MAX_BYTES),
       FILE_ATTEMPTS: '3',
+      FILE_CONNECT_TIMEOUT_MS: '300',
       FILE_READ_TIMEOUT_MS: '300',
     });
     db = new DatabaseService(config);
@@ -147,6 +149,17 @@ describe('file download (real HTTP stand-ins)', () => {
         authorization: 'Bearer channel-token',
         'x-channel': 'telegram',
       });
+    });
+
+    it('should refuse headers that could split the request, sending nothing', async () => {
+      for (const headers of [
+        [{ name: 'X-A', value: 'a\r\nX-Injected: 1' }],
+        [{ name: 'Bad Name', value: 'v' }],
+      ]) {
+        const result = await files.download({ url: allowed.url('/private'), headers });
+        expect(result).toMatchObject({ ok: false, attempts: 1, error: { kind: 'invalid_header' } });
+      }
+      expect(allowed.seen).toEqual([]);
     });
 
     it('should follow redirects between allowed addresses', async () => {
@@ -294,6 +307,13 @@ describe('file download (real HTTP stand-ins)', () => {
         attempts: 1,
         error: { kind: 'http_status', retryable: false },
       });
+    });
+
+    it('should time out a server that never answers and retry it', async () => {
+      allowed.route('/silent', () => undefined);
+      const result = await files.download({ url: allowed.url('/silent') });
+      expect(result).toMatchObject({ ok: false, attempts: 3, error: { kind: 'timeout', retryable: true } });
+      expect(allowed.seen).toHaveLength(3);
     });
 
     it('should time out a stalled transfer and retry it', async () => {

@@ -58,6 +58,7 @@ export class FileDownloader implements OnModuleDestroy {
   /** One attempt: throws FileDownloadError on any failure, leaving nothing stored. */
   async fetch(file: OlpFile): Promise<FetchedContent> {
     const url = parseHttpUrl(file.url);
+    const headers = { 'User-Agent': USER_AGENT, Accept: '*/*', ...requestHeaders(file) };
     const controller = new AbortController();
     let timedOut = false;
     // Covers DNS, connect, TLS, every redirect hop and the wait for response headers.
@@ -75,7 +76,7 @@ export class FileDownloader implements OnModuleDestroy {
         maxRedirects: MAX_REDIRECTS,
         signal: controller.signal,
         validateStatus: () => true,
-        headers: { 'User-Agent': USER_AGENT, Accept: '*/*', ...requestHeaders(file) },
+        headers,
       });
     } catch (err) {
       throw toDownloadError(err, timedOut ? 'connect' : null);
@@ -124,9 +125,21 @@ function parseHttpUrl(raw: string): string {
   return url.href;
 }
 
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// eslint-disable-next-line no-control-regex
+const BAD_HEADER_VALUE = /[\r\n\u0000]/;
+/** Framing headers are ours to set; a channel's value for them could only break the transfer. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
+
+/** The file's own headers (an API token, a cookie), refused whole if any could split the request. */
 function requestHeaders(file: OlpFile): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const { name, value } of file.headers ?? []) headers[name] = value;
+  for (const { name, value } of file.headers ?? []) {
+    if (!HTTP_TOKEN.test(name) || BAD_HEADER_VALUE.test(value)) {
+      throw new FileDownloadError(`invalid request header ${JSON.stringify(name)}`, 'invalid_header', false);
+    }
+    if (!RESERVED_HEADERS.has(name.toLowerCase())) headers[name] = value;
+  }
   return headers;
 }
 
@@ -185,9 +198,6 @@ function toDownloadError(err: unknown, timedOut: 'connect' | 'read' | null): Fil
     return new FileDownloadError(`more than ${MAX_REDIRECTS} redirects`, 'too_many_redirects', false, {
       cause: err,
     });
-  }
-  if (isAxiosError(err) && err.code === 'ERR_INVALID_CHAR') {
-    return new FileDownloadError('invalid request header', 'invalid_url', false, { cause: err });
   }
   return new FileDownloadError(`network error: ${message}`, 'network', true, { cause: err });
 }
