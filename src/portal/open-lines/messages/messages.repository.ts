@@ -116,12 +116,6 @@ export class MessagesRepository {
     return count > 0;
   }
 
-  findIncoming(ref: IncomingRef): Promise<Message | null> {
-    return this.db.client.message.findFirst({
-      where: { chatId: ref.chatId, externalId: ref.externalId, direction: 'in' },
-    });
-  }
-
   /** A page of a chat's messages, oldest first, ending just before `beforeId` (or at the newest). */
   async listForChat(opts: { chatId: number; beforeId?: number; limit: number }): Promise<Message[]> {
     const rows = await this.db.client.message.findMany({
