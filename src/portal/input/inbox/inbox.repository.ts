@@ -82,7 +82,7 @@ export class InboxRepository {
           // Packets of one line are stored one after the other, so ids (the processing order of a
           // chat) follow commit order and a concurrent repeat sees the rows of the first one.
           // SQLite needs nothing: it has one writer at a time.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${`${connector}\u0000${line}`}))`;
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`;
         }
         const existing = await tx.inboxMessage.findMany({
           where: {
