@@ -1,0 +1,169 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { keptSecret } from '../common/dev-secrets.js';
+import { boolFromEnv, intFromEnv, loadEnv } from '../common/env.js';
+import { generateKeySpec } from '../protocol/index.js';
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Parses a duration such as `90s`, `15m`, `12h` or `30d` into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a duration such as 30s, 15m, 12h or 7d`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+const duration = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const durationList = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx) => {
+      try {
+        const list = v.split(',').map(parseDuration);
+        if (list.some((ms) => ms <= 0)) throw new Error('every period must be longer than zero');
+        return list;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/**
+ * Default block schedule of a line whose portal does not confirm: ten growing periods that sum to
+ * 24 h, the last one 12 h (1+4+10+15+30+60+120+180+300 minutes = 12 h, then 12 h).
+ */
+export const DEFAULT_BLOCK_SCHEDULE = '1m,4m,10m,15m,30m,1h,2h,3h,5h,12h';
+
+const schema = z
+  .object({
+    PORT: intFromEnv(3100),
+    HOST: z.string().default('127.0.0.1'),
+    PUBLIC_URL: z.url().optional(),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+      .optional(),
+    SERVER_ID: z.string().min(1).default('connector-server'),
+    SERVER_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64url').length === 32, 'must be 32 bytes written base64url')
+      .optional(),
+    DEFAULT_PORTAL: boolFromEnv(true),
+    PORTAL_ID: z.string().min(1).default('portal'),
+    PORTAL_URL: z.url().default('http://127.0.0.1:3000'),
+    OLP_KEYS: z.string().optional(),
+    QUEUE_BATCH_SIZE: intFromEnv(50, 1).pipe(z.number().max(1000)),
+    QUEUE_CONFIRM_TIMEOUT: duration('60s'),
+    QUEUE_PUSH_TIMEOUT: duration('30s'),
+    QUEUE_BLOCK_SCHEDULE: durationList(DEFAULT_BLOCK_SCHEDULE),
+    QUEUE_CONCURRENCY: intFromEnv(8, 1),
+    DEAD_LETTER_RETENTION: duration('30d'),
+    OUTBOUND_RETRY_SCHEDULE: durationList('10s,1m,5m,15m,1h'),
+    OUTBOUND_LEASE: duration('5m'),
+    WORKERS: boolFromEnv(true),
+    WORKER_POLL: duration('1s'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  })
+  .refine((env) => env.QUEUE_PUSH_TIMEOUT <= env.QUEUE_CONFIRM_TIMEOUT, {
+    path: ['QUEUE_PUSH_TIMEOUT'],
+    message: 'must not be longer than QUEUE_CONFIRM_TIMEOUT',
+  });
+
+export type ServerEnv = z.output<typeof schema>;
+
+/** The portal registered at start when the registry is empty (the single-machine start). */
+export interface DefaultPortal {
+  id: string;
+  baseUrl: string;
+  /** `kid:secret,...`; read (or kept for development) only when the portal is registered. */
+  keySpec: () => string;
+}
+
+/** Validated connector server configuration, with development secrets filled in where none were given. */
+export class ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Base of the webhook addresses given to channels. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly serverId: string;
+  /** 32 bytes; encrypts channel secrets and portal keys at rest (AES-256-GCM). */
+  readonly serverKey: Buffer;
+  readonly defaultPortal: DefaultPortal | undefined;
+  readonly queue: {
+    /** Most items per push to the portal. */
+    batchSize: number;
+    /** How long a pushed batch may wait for setStatusDelivered. */
+    confirmTimeoutMs: number;
+    /** HTTP timeout of one push. */
+    pushTimeoutMs: number;
+    /** Block periods after each failed push; after the last one fails the items go to dead letters. */
+    blockScheduleMs: number[];
+    /** Lines pushed at the same time by one process. */
+    concurrency: number;
+    deadLetterRetentionMs: number;
+  };
+  readonly outbound: {
+    /** Waits before each retry of a call the channel failed transiently; then it is reported failed. */
+    retryScheduleMs: number[];
+    /** How long a worker owns a line's outbound calls before another process may take them over. */
+    leaseMs: number;
+  };
+  /** Whether this process runs the queue and outbound workers. */
+  readonly workers: boolean;
+  readonly workerPollMs: number;
+  readonly logFormat: 'json' | 'pretty';
+  readonly logLevel: ServerEnv['LOG_LEVEL'];
+
+  constructor(env: ServerEnv) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
+    this.dataDir = resolve(env.DATA_DIR);
+    this.databaseUrl = env.DATABASE_URL ?? `file:${join(this.dataDir, 'server.db')}`;
+    this.serverId = env.SERVER_ID;
+    this.serverKey = Buffer.from(env.SERVER_KEY ?? keptSecret(join(this.dataDir, 'server-key')), 'base64url');
+    // The portal's single-machine start keeps its development keys in the same file.
+    this.defaultPortal = env.DEFAULT_PORTAL
+      ? {
+          id: env.PORTAL_ID,
+          baseUrl: env.PORTAL_URL.replace(/\/$/, ''),
+          keySpec: () =>
+            env.OLP_KEYS ?? keptSecret(join(this.dataDir, 'dev-olp-keys'), () => generateKeySpec('dev1')),
+        }
+      : undefined;
+    this.queue = {
+      batchSize: env.QUEUE_BATCH_SIZE,
+      confirmTimeoutMs: env.QUEUE_CONFIRM_TIMEOUT,
+      pushTimeoutMs: env.QUEUE_PUSH_TIMEOUT,
+      blockScheduleMs: env.QUEUE_BLOCK_SCHEDULE,
+      concurrency: env.QUEUE_CONCURRENCY,
+      deadLetterRetentionMs: env.DEAD_LETTER_RETENTION,
+    };
+    this.outbound = { retryScheduleMs: env.OUTBOUND_RETRY_SCHEDULE, leaseMs: env.OUTBOUND_LEASE };
+    this.workers = env.WORKERS;
+    this.workerPollMs = env.WORKER_POLL;
+    this.logFormat = env.LOG_FORMAT;
+    this.logLevel = env.LOG_LEVEL;
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+    return new ServerConfig(loadEnv(schema, env));
+  }
+}

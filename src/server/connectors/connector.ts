@@ -1,0 +1,141 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { OlpOutgoing, PortalCommandData } from '../../protocol/index.js';
+
+/** Settings of one connector line as the connector itself normalised them in `saveSettings`. */
+export type ConnectorSettings = Record<string, unknown>;
+
+/** What a connector sees of the line it works for; settings are already decrypted. */
+export interface ConnectorLine {
+  /** Id of the server's line record. */
+  ref: number;
+  portalId: string;
+  /** Full connector id as the portal names it (`botframework.skype`). */
+  connector: string;
+  /** The virtual channel (`skype` for `botframework.skype`), or null on a real channel. */
+  channel: string | null;
+  /** The line id on the portal. */
+  lineId: string;
+  /** The address the channel must post its webhooks to. */
+  webhookUrl: string;
+  settings: ConnectorSettings;
+}
+
+/** A webhook request as the one hook entry received it. */
+export interface HookRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  query: Record<string, string | undefined>;
+  /** The body bytes exactly as sent, for signature checks; undefined without a body. */
+  rawBody: Buffer | undefined;
+  /** The body as parsed by its content type. */
+  body: unknown;
+}
+
+/** Server-to-portal commands whose items a connector may produce; each travels through the line's queue. */
+export const INBOUND_COMMANDS = [
+  'receivingMessage',
+  'receivingStatusDelivery',
+  'receivingStatusReading',
+  'receivingError',
+  'receivingStatusBlock',
+  'setChatName',
+] as const;
+export type InboundCommand = (typeof INBOUND_COMMANDS)[number];
+
+/** One item of an inbound command, e.g. one OLP message of receivingMessage. */
+export type InboundItem = {
+  [C in InboundCommand]: { command: C; item: PortalCommandData<C>[number] };
+}[InboundCommand];
+
+/** What the hook entry answers the channel. */
+export interface HookReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ParsedHook {
+  /** Enqueued for the portal in this order. */
+  items: InboundItem[];
+  /** The channel's expected answer; 200 `{"ok":true}` when absent. */
+  reply?: HookReply;
+}
+
+/** Outcome of one outgoing item on the channel; a transient failure is thrown instead, and retried. */
+export type DeliveryResult =
+  { ok: true; externalIds: string[]; date?: number } | { ok: false; code: string; message: string };
+
+/** `{chat:{id}, message:{id:[...]}}` of setStatusDelivered and setStatusReading. */
+export interface StatusMark {
+  chat: { id: string };
+  message: { id: string[] };
+}
+
+/** Free-form answer of a control method, returned to the portal as `data`. */
+export type ConnectorResult = Record<string, unknown>;
+
+/** A failure a connector reports to the portal as `{"ok":false,"error":[{code,message,field?}]}`. */
+export class ConnectorError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}
+
+/** The webhook did not pass the connector's verification; answered with `status` and nothing stored. */
+export class HookRejected extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HookRejected';
+  }
+}
+
+/**
+ * One channel. A connector is stateless: everything about a line arrives in `ConnectorLine`, and
+ * everything durable is kept by the server (settings, queues). Channel-specific extras are the
+ * optional methods at the end.
+ */
+export interface Connector {
+  /** Checks that a webhook really comes from the channel (signature, secret token), or throws HookRejected. */
+  verify(line: ConnectorLine, request: HookRequest): Promise<void>;
+  /** Turns a verified webhook into OLP items for the portal. */
+  parse(line: ConnectorLine, request: HookRequest): Promise<ParsedHook>;
+  send(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult>;
+  update(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult>;
+  delete(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult>;
+  /**
+   * Validates the portal's connection parameters and returns what to keep (encrypted at rest);
+   * throws ConnectorError (with the field) when they are unusable.
+   */
+  saveSettings(line: Omit<ConnectorLine, 'settings' | 'ref'>, params: unknown): Promise<ConnectorSettings>;
+  testConnect(line: ConnectorLine): Promise<ConnectorResult>;
+  /** Connects the line on the channel side, e.g. sets the webhook to `line.webhookUrl`. */
+  register(line: ConnectorLine, params: unknown): Promise<ConnectorResult>;
+  unregister(line: ConnectorLine): Promise<ConnectorResult>;
+  /** What infoConnectorsLine reports for this connector on the line. */
+  info(line: ConnectorLine): Promise<ConnectorResult>;
+  /** Shows the customer that operator-side delivery happened, where the channel has such a mark. */
+  markDelivered?(line: ConnectorLine, items: StatusMark[]): Promise<void>;
+  /** Shows the customer that the operator read the messages, where the channel has such a mark. */
+  markRead?(line: ConnectorLine, items: StatusMark[]): Promise<void>;
+}
+
+/** Registers a channel with the factory. */
+export interface ConnectorDefinition {
+  /** The real channel id (`telegrambot`, `botframework`). */
+  id: string;
+  /** Whether `<id>.<channel>` ids are virtual channels served by this connector (`botframework.skype`). */
+  virtualChannels: boolean;
+  /** Builds the connector for one full id; called once per id. */
+  create(channel: string | null): Connector;
+}
+
+/** Multi-provider token: every registered ConnectorDefinition. */
+export const CONNECTOR_DEFINITIONS = Symbol('CONNECTOR_DEFINITIONS');

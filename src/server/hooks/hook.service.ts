@@ -1,0 +1,50 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConnectorFactory } from '../connectors/connector-factory.js';
+import { HookRejected, type HookReply, type HookRequest } from '../connectors/connector.js';
+import { LineSettings } from '../lines/line-settings.service.js';
+import { LinesRepository } from '../lines/lines.repository.js';
+import { PortalQueue } from '../queue/portal-queue.service.js';
+
+const refusal = (status: number, code: string, message: string): HookReply => ({
+  status,
+  body: { ok: false, error: [{ code, message }] },
+});
+
+/**
+ * The one entry for every channel's webhooks: the hash names the line, the line's connector
+ * verifies and parses the request, and the resulting items are queued for the portal before the
+ * channel gets its answer. Nothing is stored for a request that fails any step.
+ */
+@Injectable()
+export class HookService {
+  private readonly logger = new Logger(HookService.name);
+
+  constructor(
+    private readonly lines: LinesRepository,
+    private readonly factory: ConnectorFactory,
+    private readonly settings: LineSettings,
+    private readonly queue: PortalQueue,
+  ) {}
+
+  async receive(request: HookRequest): Promise<HookReply> {
+    const hash = request.query.h;
+    const row = hash ? await this.lines.findByHash({ hash }) : null;
+    if (!row) return refusal(404, 'UNKNOWN_HOOK', 'no line has this webhook address');
+    const resolved = this.factory.resolve(row.connector);
+    if (!resolved) {
+      this.logger.error(`a webhook came for connector "${row.connector}", which this server does not serve`);
+      return refusal(503, 'CONNECTOR_UNAVAILABLE', `connector "${row.connector}" is not available`);
+    }
+    const { connector, channel } = resolved;
+    const line = await this.settings.open(row, channel);
+    try {
+      await connector.verify(line, request);
+      const parsed = await connector.parse(line, request);
+      await this.queue.enqueue(row.id, parsed.items);
+      return parsed.reply ?? { status: 200, body: { ok: true } };
+    } catch (err) {
+      if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { LinesModule } from '../lines/lines.module.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { HookService } from './hook.service.js';
+import { HooksController } from './hooks.controller.js';
+
+@Module({ imports: [LinesModule, QueueModule], controllers: [HooksController], providers: [HookService] })
+export class HooksModule {}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService } from '../storage/database.service.js';
+
+/** A connector line record (the seed's line/connector) with its queue state. */
+export interface LineRow {
+  id: number;
+  portalId: string;
+  connector: string;
+  lineId: string;
+  hash: string;
+  phase: string;
+  attempt: number;
+  blockedUntil: Date | null;
+  nextAttemptAt: Date | null;
+  sentLastId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const lineColumns = {
+  id: true,
+  portalId: true,
+  connector: true,
+  lineId: true,
+  hash: true,
+  phase: true,
+  attempt: true,
+  blockedUntil: true,
+  nextAttemptAt: true,
+  sentLastId: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+export interface LineKey {
+  portalId: string;
+  connector: string;
+  lineId: string;
+}
+
+/** Connector line records and their sealed connection parameters. */
+@Injectable()
+export class LinesRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  findByHash(opts: { hash: string }): Promise<LineRow | null> {
+    return this.db.client.line.findUnique({ where: { hash: opts.hash }, select: lineColumns });
+  }
+
+  find(key: LineKey): Promise<LineRow | null> {
+    return this.db.client.line.findUnique({
+      where: { portalId_connector_lineId: key },
+      select: lineColumns,
+    });
+  }
+
+  /** Every connector of one portal line, for the `all` commands. */
+  listForPortalLine(opts: { portalId: string; lineId: string }): Promise<LineRow[]> {
+    return this.db.client.line.findMany({
+      where: { portalId: opts.portalId, lineId: opts.lineId },
+      orderBy: { connector: 'asc' },
+      select: lineColumns,
+    });
+  }
+
+  /**
+   * Stores sealed parameters, creating the line record (with `hashIfNew` as its webhook hash)
+   * on first use. The phase starts idle: nothing is queued yet.
+   */
+  async saveParams(opts: LineKey & { hashIfNew: string; params: string; now: Date }): Promise<LineRow> {
+    const { portalId, connector, lineId, now } = opts;
+    return this.db.client.$transaction(async (tx) => {
+      const line = await tx.line.upsert({
+        where: { portalId_connector_lineId: { portalId, connector, lineId } },
+        create: {
+          portalId,
+          connector,
+          lineId,
+          hash: opts.hashIfNew,
+          phase: 'idle',
+          attempt: 0,
+          createdAt: now,
+          updatedAt: now,
+        },
+        update: { updatedAt: now },
+        select: lineColumns,
+      });
+      await tx.connectionParams.upsert({
+        where: { lineRef: line.id },
+        create: { lineRef: line.id, data: opts.params, updatedAt: now },
+        update: { data: opts.params, updatedAt: now },
+      });
+      return line;
+    });
+  }
+
+  async readParams(opts: { lineRef: number }): Promise<string | null> {
+    const row = await this.db.client.connectionParams.findUnique({ where: { lineRef: opts.lineRef } });
+    return row?.data ?? null;
+  }
+}

@@ -1,0 +1,61 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { openDatabase, providerOf } from '../../common/database.js';
+import type { Provider } from '../../common/migrator.js';
+import { PrismaClient as SqliteClient } from '../../generated/server-sqlite/client.js';
+import { PrismaClient as PostgresClient } from '../../generated/server-postgresql/client.js';
+import { ServerConfig } from '../config.js';
+
+/**
+ * Both generated clients have the same models and API; repositories are written against
+ * this one type and run unchanged on either database.
+ */
+export type Db = SqliteClient;
+/** The client as seen inside an interactive transaction. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../prisma/server/migrations');
+
+/** Owns the server's Prisma client; migrations are applied when it connects. */
+@Injectable()
+export class DatabaseService implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseService.name);
+  readonly provider: Provider;
+  private db?: Db;
+
+  constructor(private readonly config: ServerConfig) {
+    this.provider = providerOf(config.databaseUrl);
+  }
+
+  get client(): Db {
+    if (!this.db) throw new Error('database is not connected yet');
+    return this.db;
+  }
+
+  /** Called once by the storage module's factory. */
+  async connect(): Promise<void> {
+    this.db = await openDatabase<Db>({
+      url: this.config.databaseUrl,
+      migrationsRoot,
+      sqliteClient: (adapter) => new SqliteClient({ adapter }),
+      postgresClient: (adapter) => new PostgresClient({ adapter }) as unknown as Db,
+      log: (message) => this.logger.log(message),
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.$queryRawUnsafe('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** After every onModuleDestroy, so the workers have stopped using the client. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.db?.$disconnect();
+    this.db = undefined;
+  }
+}

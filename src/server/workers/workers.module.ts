@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { InputModule } from '../input/input.module.js';
+import { OutboundModule } from '../outbound/outbound.module.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { Housekeeping } from './housekeeping.js';
+import { WorkerLoop } from './worker-loop.js';
+
+@Module({
+  imports: [QueueModule, OutboundModule, InputModule],
+  providers: [Housekeeping, WorkerLoop],
+  exports: [Housekeeping],
+})
+export class WorkersModule {}

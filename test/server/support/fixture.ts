@@ -1,0 +1,50 @@
+import { generateKeySpec } from '../../../src/protocol/index.js';
+import type { LineRow } from '../../../src/server/lines/lines.repository.js';
+import { PortalStandIn } from './portal-stand-in.js';
+import { addLine, SERVER_ID, startServer, type StartServerOptions, type TestServer } from './server.js';
+import { TestChannel } from './test-connector.js';
+
+export interface Fixture {
+  server: TestServer;
+  portal: PortalStandIn;
+  channel: TestChannel;
+  line: LineRow;
+  keySpec: string;
+  close(): Promise<void>;
+}
+
+/** Registers a stand-in portal on a server. */
+export async function addPortal(
+  server: TestServer,
+  portalId: string,
+): Promise<{ portal: PortalStandIn; keySpec: string }> {
+  const keySpec = generateKeySpec(`${portalId}-k1`);
+  const portal = await new PortalStandIn({
+    portalId,
+    serverId: SERVER_ID,
+    keySpec,
+    clock: server.clock,
+    serverUrl: server.url,
+  }).start();
+  await server.registry.add({ id: portalId, baseUrl: portal.url, keySpec });
+  return { portal, keySpec };
+}
+
+/** A server with the test connector, one registered stand-in portal and one configured line. */
+export async function startFixture(opts: StartServerOptions = {}): Promise<Fixture> {
+  const channel = new TestChannel();
+  const server = await startServer({ connectors: [channel.definition()], ...opts });
+  const { portal, keySpec } = await addPortal(server, 'portal-a');
+  const line = await addLine(server, { portalId: 'portal-a', lineId: '1' });
+  return {
+    server,
+    portal,
+    channel,
+    line,
+    keySpec,
+    close: async () => {
+      await portal.close();
+      await server.close();
+    },
+  };
+}
