@@ -8,7 +8,14 @@ import { parseAddressAllowList } from './address-allow-list.js';
 import { FileStore, FileTooLargeError, type StoredContent } from './file-store.js';
 
 export type DownloadFailureKind =
-  'invalid_url' | 'blocked' | 'too_large' | 'http_status' | 'too_many_redirects' | 'timeout' | 'network';
+  | 'invalid_url'
+  | 'invalid_header'
+  | 'blocked'
+  | 'too_large'
+  | 'http_status'
+  | 'too_many_redirects'
+  | 'timeout'
+  | 'network';
 
 /** Why a download failed, and whether trying again could help. */
 export class FileDownloadError extends Error {

@@ -1,38 +1,9 @@
 import type { EmojiCatalog, EmojiEntry } from './emoji-catalog.js';
 
+// Tag names of our BB-code markup; a bracketed word that is not one of them is ordinary text.
 const TAGS = [
-  'b',
-  'i',
-  'u',
-  's',
-  'url',
-  'img',
-  'code',
-  'quote',
-  'icon',
-  'size',
-  'color',
-  'font',
-  'user',
-  'chat',
-  'br',
-  'put',
-  'send',
-  'list',
-  '\\*',
-  'left',
-  'right',
-  'center',
-  'justify',
-  'spoiler',
-  'table',
-  'tr',
-  'td',
-  'th',
-  'p',
-  'call',
-  'date',
-  'attach',
+  'b|i|u|s|url|img|code|quote|icon|size|color|font|user|chat|br|put|send|list|\\*',
+  'left|right|center|justify|spoiler|table|tr|td|th|p|call|date|attach',
 ].join('|');
 
 /**
