@@ -8,9 +8,9 @@ import { InboxMessageProcessor } from './inbox/inbox-message.processor.js';
 import { defaultInboxWorkerOptions, INBOX_WORKER_OPTIONS } from './inbox/inbox-worker.options.js';
 import { InboxRepository } from './inbox/inbox.repository.js';
 import { InboxWorker } from './inbox/inbox.worker.js';
-import { InputController, OLP_INPUT_PATH, OlpEnvelopePipe } from './input.controller.js';
+import { InputController, OlpEnvelopePipe } from './input.controller.js';
 import { keepOlpReplyShape } from './olp-reply-shape.hook.js';
-import { OLP_COMMAND_HANDLERS } from './router/olp-command.js';
+import { OLP_COMMAND_HANDLERS, type OlpCommandHandler } from './router/olp-command.js';
 import { OlpRouter } from './router/olp-router.js';
 import { JtiReplayCache } from './signature/jti-replay-cache.js';
 import { OlpSignatureGuard } from './signature/olp-signature.guard.js';
@@ -33,7 +33,7 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     {
       provide: OLP_COMMAND_HANDLERS,
       inject: INPUT_HANDLERS,
-      useFactory: (...handlers: object[]) => handlers,
+      useFactory: (...handlers: OlpCommandHandler[]) => handlers,
     },
     InboxRepository,
     InboxMessageProcessor,
@@ -48,6 +48,6 @@ export class InputModule implements OnModuleInit {
   onModuleInit(): void {
     // Absent when the module runs without an HTTP server (a TestingModule without an app).
     const fastify = this.adapterHost.httpAdapter?.getInstance?.<FastifyInstance | undefined>();
-    if (fastify && typeof fastify.addHook === 'function') keepOlpReplyShape(fastify, [OLP_INPUT_PATH]);
+    if (fastify && typeof fastify.addHook === 'function') keepOlpReplyShape(fastify);
   }
 }
