@@ -11,7 +11,7 @@ import type { PortalEventMap, PortalEventName } from '../../src/portal/events/ev
 import type { MessageResult } from '../../src/portal/input/handlers/receiving-message.handler.js';
 import { DatabaseService } from '../../src/portal/storage/database.service.js';
 import { generateKeySpec, MAX_BODY_BYTES } from '../../src/protocol/index.js';
-import { startOlpPeer, type OlpPeer } from '../support/olp-peer.js';
+import { startOlpPeer, type OlpPeer, type RecordedCall } from '../support/olp-peer.js';
 import { startPortal, type TestPortal } from '../support/portal.js';
 
 const SERVER_ID = 'server-test';
@@ -71,6 +71,11 @@ describe('POST /olp/v1/input', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+
+  /** Whether a call to the peer is a setStatusDelivered naming that message id. */
+  const confirms = (call: RecordedCall, messageId: string) =>
+    call.command === 'setStatusDelivered' &&
+    JSON.stringify(call.data).includes(`"message":${JSON.stringify({ id: messageId })}`);
 
   const inboxRows = (chatId: string) =>
     db.inboxMessage.findMany({ where: { chatId }, orderBy: { id: 'asc' } });
@@ -281,9 +286,7 @@ describe('POST /olp/v1/input', () => {
         data: messages.map((m) => ({ chat: { id: m.chat.id }, message: { id: m.message.id }, ok: true })),
       });
 
-      const confirmation = await peer.waitFor(
-        (c) => c.command === 'setStatusDelivered' && JSON.stringify(c.data).includes(messages[0].message.id),
-      );
+      const confirmation = await peer.waitFor((c) => confirms(c, messages[0].message.id));
       expect(confirmation).toMatchObject({ connector: 'telegrambot', line: '9' });
       expect(confirmation.data).toEqual([
         messages.map((m) => ({ chat: { id: m.chat.id }, message: { id: m.message.id } })),
@@ -329,10 +332,7 @@ describe('POST /olp/v1/input', () => {
       });
       const confirmations = await eventually(
         'both confirmations',
-        () =>
-          peer.calls.filter(
-            (c) => c.command === 'setStatusDelivered' && JSON.stringify(c.data).includes(first.message.id),
-          ),
+        () => peer.calls.filter((c) => confirms(c, first.message.id)),
         (l) => l.length === 2,
       );
       expect(confirmations[1].data).toEqual([
