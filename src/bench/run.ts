@@ -3,12 +3,40 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { generateKeySpec, parseKeyRing } from '../protocol/index.js';
 import { closedLoop, openLoop, type LoadResult } from './load.js';
 import { receivingMessagePackets, type Peer } from './messages.js';
 import { startNode, type Child } from './processes.js';
 import { sqliteInsertRate } from './sqlite-ceiling.js';
 import { fmt } from './stats.js';
+
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** A fresh PostgreSQL database for the run, or undefined when no server answers. */
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const name = `sb_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PORTAL_ID = 'bench-portal';
@@ -48,20 +76,32 @@ async function main(): Promise<void> {
   const env = { OLP_KEYS: keySpec, PORTAL_ID, SERVER_ID, LOG_LEVEL: 'warn' };
   console.log(`Switchboard benchmark (node ${process.version}, ${new Date().toISOString()})`);
   try {
-    console.log('\nPortal Input, POST /olp/v1/input receivingMessage (SQLite, inbox workers off):');
-    const portal = await startNode(join(here, '../portal/main.js'), {
-      ...env,
-      DATA_DIR: join(dir, 'portal'),
-      WORKERS: 'false',
-      ADMIN_PASSWORD: 'bench-password',
-      // Nothing listens there: confirmations stay queued in the outbox, as when the server is slow.
-      CONNECTOR_SERVER_URL: 'http://127.0.0.1:9',
-    });
-    try {
-      await inputFigures(portal, peer, 'portal');
-    } finally {
-      await portal.stop();
+    const pg = await createPgDatabase();
+    for (const [label, databaseUrl] of [
+      ['SQLite', undefined],
+      ['PostgreSQL', pg?.url],
+    ] as const) {
+      if (label === 'PostgreSQL' && !databaseUrl) {
+        console.log(`\nPortal Input on PostgreSQL skipped: ${PG_URL} is not reachable.`);
+        continue;
+      }
+      console.log(`\nPortal Input, POST /olp/v1/input receivingMessage (${label}, inbox workers off):`);
+      const portal = await startNode(join(here, '../portal/main.js'), {
+        ...env,
+        DATA_DIR: join(dir, `portal-${label}`),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        WORKERS: 'false',
+        ADMIN_PASSWORD: 'bench-password',
+        // Nothing listens there: confirmations stay queued in the outbox, as when the server is slow.
+        CONNECTOR_SERVER_URL: 'http://127.0.0.1:9',
+      });
+      try {
+        await inputFigures(portal, peer, label === 'SQLite' ? 'portal' : 'portal/pg');
+      } finally {
+        await portal.stop();
+      }
     }
+    await pg?.drop();
 
     console.log('\nCeiling: bare Fastify POST with the same JWS verification:');
     const raw = await startNode(join(here, 'raw-fastify.js'), env, '/olp/v1/input');

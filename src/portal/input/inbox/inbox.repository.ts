@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InboxMessage } from '../../../generated/portal-sqlite/client.js';
+import { Prisma, type InboxMessage } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
 
 /**
@@ -56,6 +56,13 @@ const toRow = (m: InboxMessage): InboxRow => ({
   processedAt: m.processedAt,
 });
 
+interface KeyedId {
+  id: number | bigint;
+  chatId: string;
+  messageId: string;
+  typeMessage: string;
+}
+
 const keyOf = (m: { chatId: string; messageId: string; typeMessage: string }) =>
   JSON.stringify([m.chatId, m.messageId, m.typeMessage]);
 
@@ -76,57 +83,67 @@ export class InboxRepository {
     now: Date;
   }): Promise<{ id: number; duplicate: boolean }[]> {
     const { connector, line, now } = opts;
-    return this.database.client.$transaction(
-      async (tx) => {
-        if (this.database.provider === 'postgresql') {
-          // Packets of one line are stored one after the other, so ids (the processing order of a
-          // chat) follow commit order and a concurrent repeat sees the rows of the first one.
-          // SQLite needs nothing: it has one writer at a time.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`;
-        }
-        const existing = await tx.inboxMessage.findMany({
-          where: {
-            connector,
-            lineId: line,
-            OR: opts.messages.map((m) => ({
-              chatId: m.chatId,
-              messageId: m.messageId,
-              typeMessage: m.typeMessage,
-            })),
-          },
-          select: { id: true, chatId: true, messageId: true, typeMessage: true },
-        });
-        const known = new Map(existing.map((m) => [keyOf(m), m.id]));
-        const results: { id: number; duplicate: boolean }[] = [];
-        for (const m of opts.messages) {
-          const key = keyOf(m);
-          const id = known.get(key);
-          if (id !== undefined) {
-            results.push({ id, duplicate: true });
-            continue;
-          }
-          const created = await tx.inboxMessage.create({
-            data: {
-              connector,
-              lineId: line,
-              chatId: m.chatId,
-              messageId: m.messageId,
-              typeMessage: m.typeMessage,
-              payload: m.payload,
-              state: 'pending',
-              attempts: 0,
-              nextAttemptAt: now,
-              createdAt: now,
-            },
-            select: { id: true },
-          });
-          known.set(key, created.id);
-          results.push({ id: created.id, duplicate: false });
-        }
-        return results;
-      },
-      { maxWait: 10_000, timeout: 60_000 },
+    // One multi-row INSERT … ON CONFLICT DO NOTHING (same SQL on SQLite and PostgreSQL) instead of
+    // a statement per message: this is the hot path of Input (see `npm run bench`). The statement is
+    // atomic by itself; rows it skipped are already stored (or repeated within the packet).
+    const values = Prisma.join(
+      opts.messages.map(
+        (m) =>
+          Prisma.sql`(${connector}, ${line}, ${m.chatId}, ${m.messageId}, ${m.typeMessage}, ${m.payload}, 'pending', 0, ${now}, ${now})`,
+      ),
     );
+    const insert = Prisma.sql`
+      INSERT INTO inbox_messages
+        (connector, line_id, chat_id, message_id, type_message, payload, state, attempts, next_attempt_at, created_at)
+      VALUES ${values}
+      ON CONFLICT (connector, line_id, chat_id, message_id, type_message) DO NOTHING
+      RETURNING id, chat_id AS "chatId", message_id AS "messageId", type_message AS "typeMessage"`;
+    const db = this.database.client;
+    const inserted =
+      this.database.provider === 'postgresql'
+        ? // Packets of one line are stored one after the other, so ids (the processing order of a
+          // chat) follow commit order and a concurrent repeat waits for, then sees, the first copy.
+          // SQLite needs nothing: it has one writer at a time.
+          (
+            await db.$transaction([
+              db.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`,
+              db.$queryRaw<KeyedId[]>(insert),
+            ])
+          )[1]
+        : await db.$queryRaw<KeyedId[]>(insert);
+    const fresh = new Map(inserted.map((r) => [keyOf(r), Number(r.id)]));
+    const missing = opts.messages.filter((m) => !fresh.has(keyOf(m)));
+    const known =
+      missing.length === 0
+        ? new Map<string, number>()
+        : new Map(
+            (
+              await db.inboxMessage.findMany({
+                where: {
+                  connector,
+                  lineId: line,
+                  OR: missing.map((m) => ({
+                    chatId: m.chatId,
+                    messageId: m.messageId,
+                    typeMessage: m.typeMessage,
+                  })),
+                },
+                select: { id: true, chatId: true, messageId: true, typeMessage: true },
+              })
+            ).map((m) => [keyOf(m), m.id]),
+          );
+    // The first occurrence of a key in the packet is the one inserted; later ones are repeats.
+    const seen = new Set<string>();
+    return opts.messages.map((m) => {
+      const key = keyOf(m);
+      const firstTime = !seen.has(key);
+      seen.add(key);
+      const id = fresh.get(key);
+      if (id !== undefined && firstTime) return { id, duplicate: false };
+      const existing = id ?? known.get(key);
+      if (existing === undefined) throw new Error(`inbox row for ${key} was neither inserted nor found`);
+      return { id: existing, duplicate: true };
+    });
   }
 
   /**
