@@ -30,7 +30,8 @@ const schema = z.object({
   OUTPUT_CACHE_TTL_MS: intFromEnv(60_000, 0),
   INBOX_MAX_ATTEMPTS: intFromEnv(8, 1),
   WORKERS: boolFromEnv(true),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  // JSON lines for log collectors; readable lines when a person watches the terminal.
+  LOG_FORMAT: z.enum(['json', 'pretty']).default(process.stdout.isTTY ? 'pretty' : 'json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -14,9 +14,9 @@ async function main(): Promise<void> {
   console.log(`  API docs:   ${url}/api/docs`);
   console.log(`  OLP input:  ${url}/olp/v1/input (connector server: ${config.serverUrl})`);
   console.log(`  database:   ${config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'PostgreSQL'}`);
-  printFirstAdminCredentials(app);
   const kept = join(config.dataDir, FIRST_ADMIN_FILE);
-  if (existsSync(kept)) console.log(`  first admin: ${config.adminEmail} (generated password kept in ${kept})`);
+  if (!printFirstAdminCredentials(app) && existsSync(kept))
+    console.log(`  first admin: ${config.adminEmail} (generated password kept in ${kept})`);
 }
 
 main().catch((err: unknown) => {

@@ -110,11 +110,12 @@ export class FirstAdminService implements OnApplicationBootstrap {
   }
 }
 
-/** Prints the first admin's credentials if this start created it; for main.ts, after listen(). */
+/** Prints the first admin's credentials if this start created it (then true); for main.ts, after listen(). */
 export function printFirstAdminCredentials(
   app: INestApplicationContext,
   out: { write(text: string): unknown } = process.stdout,
-): void {
+): boolean {
   const notice = app.get(FirstAdminService).takeNotice();
   if (notice) out.write(notice);
+  return notice !== null;
 }
