@@ -13,6 +13,20 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
+/**
+ * Runs the queue worker until nothing is due, letting each round's confirmations arrive first
+ * (what the continuous worker loop does over time). Resolves the number of line steps.
+ */
+export async function drive(server: TestServer, portals: PortalStandIn[]): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const steps = await server.queue.tick();
+    await Promise.all(portals.map((p) => p.settled()));
+    if (!steps) return total;
+    total += steps;
+  }
+}
+
 /** Registers a stand-in portal on a server. */
 export async function addPortal(
   server: TestServer,

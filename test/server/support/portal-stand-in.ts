@@ -28,7 +28,7 @@ export interface PortalStandInOptions {
   keySpec: string;
   /** The server's clock: tokens are signed and checked in its time. */
   clock: Clock;
-  /** Where setStatusDelivered goes. */
+  /** Where setStatusDelivered goes (changes when the server restarts). */
   serverUrl: string;
 }
 
@@ -38,6 +38,8 @@ export interface PortalStandInOptions {
  */
 export class PortalStandIn {
   mode: StandInMode = 'confirm-after';
+  /** Every push that reached the stand-in, taken or not. */
+  requests = 0;
   /** Packets taken, in arrival order. */
   readonly received: ReceivedPacket[] = [];
   /** Packets whose signature did not verify. */
@@ -47,6 +49,7 @@ export class PortalStandIn {
   /** Per-message answer overrides by message id (e.g. `{ ok: false }`, `{ duplicate: true }`). */
   readonly answers = new Map<string, Record<string, unknown>>();
   url = '';
+  serverUrl: string;
   private readonly keys: KeyRing;
   private readonly seen = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
@@ -56,6 +59,7 @@ export class PortalStandIn {
 
   constructor(private readonly opts: PortalStandInOptions) {
     this.keys = parseKeyRing(opts.keySpec);
+    this.serverUrl = opts.serverUrl;
   }
 
   async start(): Promise<this> {
@@ -100,6 +104,7 @@ export class PortalStandIn {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    this.requests++;
     const mode = this.mode;
     if (mode === 'drop') {
       req.socket.destroy();
@@ -157,6 +162,14 @@ export class PortalStandIn {
     return work.finally(() => this.pending.delete(work));
   }
 
+  /** Sends (late) the confirmation of the `index`th packet taken. */
+  confirmPacket(index: number): Promise<void> {
+    const packet = this.received[index];
+    return this.track(
+      this.confirm(packet, packet.data as { chat: { id: string }; message: { id: string } }[]),
+    );
+  }
+
   /** setStatusDelivered for the messages it stored (not those it refused). */
   private async confirm(
     packet: ReceivedPacket,
@@ -166,7 +179,7 @@ export class PortalStandIn {
     if (!stored.length) return;
     const marks = stored.map((m) => ({ chat: { id: m.chat.id }, message: { id: m.message.id } }));
     const res = await postSigned({
-      url: `${this.opts.serverUrl}/olp/v1/portal`,
+      url: `${this.serverUrl}/olp/v1/portal`,
       iss: this.opts.portalId,
       aud: this.opts.serverId,
       keys: this.keys,

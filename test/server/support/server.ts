@@ -30,6 +30,8 @@ export interface TestServer {
   registry: PortalRegistry;
   /** Closes the app; data and database stay, for restart tests. */
   stop(): Promise<void>;
+  /** Removes the data and database (when this server created them). */
+  removeData(): Promise<void>;
   /** Closes the app and removes its data and database. */
   close(): Promise<void>;
 }
@@ -63,6 +65,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<TestSe
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   const stop = () => app.close();
+  const removeData = async () => {
+    if (opts.reuse) return;
+    await database.drop();
+    dir.remove();
+  };
   return {
     app,
     url,
@@ -76,12 +83,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<TestSe
     outbound: app.get(OutboundWorker),
     registry: app.get(PortalRegistry),
     stop,
+    removeData,
     close: async () => {
       await stop();
-      if (!opts.reuse) {
-        await database.drop();
-        dir.remove();
-      }
+      await removeData();
     },
   };
 }
