@@ -15,6 +15,7 @@ import { SeenJtiRepository } from '../../src/portal/input/signature/seen-jti.rep
 import type { MessageContext, PipelineStep } from '../../src/portal/pipelines/pipeline.js';
 import { PipelineRunner } from '../../src/portal/pipelines/pipeline-runner.js';
 import { DatabaseService } from '../../src/portal/storage/database.service.js';
+import { WriteBatcher } from '../../src/portal/storage/write-batcher.js';
 import type { OlpMessage } from '../../src/protocol/index.js';
 import { openTestStorage, type TestStorage } from '../support/database-module.js';
 
@@ -52,7 +53,7 @@ describe('Input inbox (database)', () => {
 
   beforeAll(async () => {
     storage = await openTestStorage({ INBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS) });
-    inbox = new InboxRepository(storage.db);
+    inbox = new InboxRepository(storage.db, storage.batcher);
   });
   afterAll(async () => {
     await storage.close();
@@ -137,7 +138,7 @@ describe('Input inbox (database)', () => {
     const newWorker = (db: DatabaseService = storage.db) => {
       const processor = new InboxMessageProcessor(new PipelineRunner([step]), new PortalEvents(emitter));
       const worker = new InboxWorker(
-        new InboxRepository(db),
+        new InboxRepository(db, new WriteBatcher(db)),
         processor,
         storage.clock,
         storage.config,
@@ -336,8 +337,8 @@ describe('Input inbox (database)', () => {
   describe(JtiReplayCache.name, () => {
     it('should remember a jti durably, across instances sharing the database', async () => {
       const expiresAt = new Date(storage.clock.nowMs() + 600_000);
-      const one = new JtiReplayCache(new SeenJtiRepository(storage.db), storage.clock);
-      const two = new JtiReplayCache(new SeenJtiRepository(storage.db), storage.clock);
+      const one = new JtiReplayCache(new SeenJtiRepository(storage.db, storage.batcher), storage.clock);
+      const two = new JtiReplayCache(new SeenJtiRepository(storage.db, storage.batcher), storage.clock);
       expect(await one.remember('server-a', 'j-1', expiresAt)).toBe(true);
       expect(await two.remember('server-a', 'j-1', expiresAt)).toBe(false);
       expect(await two.remember('server-b', 'j-1', expiresAt)).toBe(true);
@@ -346,7 +347,7 @@ describe('Input inbox (database)', () => {
 
   describe(SeenJtiRepository.name, () => {
     it('should take over an expired row, keep a live one, and prune only expired rows', async () => {
-      const jtis = new SeenJtiRepository(storage.db);
+      const jtis = new SeenJtiRepository(storage.db, storage.batcher);
       const now = storage.clock.now();
       const past = new Date(now.getTime() - 1);
       const later = new Date(now.getTime() + 600_000);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { Clock, ManualClock } from '../../src/common/clock.js';
 import { PortalConfig } from '../../src/portal/config.js';
 import { DatabaseService } from '../../src/portal/storage/database.service.js';
+import { WriteBatcher } from '../../src/portal/storage/write-batcher.js';
 import { generateKeySpec } from '../../src/protocol/index.js';
 import { createTestDatabase, tempDir } from './database.js';
 
@@ -10,9 +11,11 @@ class TestStorageModule {}
 
 export interface TestStorage {
   db: DatabaseService;
+  /** The group-commit batcher of the hot write paths, over `db`. */
+  batcher: WriteBatcher;
   clock: ManualClock;
   config: PortalConfig;
-  /** Global module providing DatabaseService, Clock (the manual one) and PortalConfig. */
+  /** Global module providing DatabaseService, WriteBatcher, Clock (the manual one) and PortalConfig. */
   module: DynamicModule;
   close(): Promise<void>;
 }
@@ -33,19 +36,22 @@ export async function openTestStorage(env: Record<string, string> = {}): Promise
   });
   const db = new DatabaseService(config);
   await db.connect();
+  const batcher = new WriteBatcher(db);
   const clock = new ManualClock();
   const module: DynamicModule = {
     module: TestStorageModule,
     global: true,
     providers: [
       { provide: DatabaseService, useValue: db },
+      { provide: WriteBatcher, useValue: batcher },
       { provide: Clock, useValue: clock },
       { provide: PortalConfig, useValue: config },
     ],
-    exports: [DatabaseService, Clock, PortalConfig],
+    exports: [DatabaseService, WriteBatcher, Clock, PortalConfig],
   };
   return {
     db,
+    batcher,
     clock,
     config,
     module,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../storage/database.service.js';
+import { WriteBatcher } from '../storage/write-batcher.js';
 
 /**
  * pending: waiting for its turn or its next attempt; sending: claimed by one portal process;
@@ -63,8 +64,6 @@ const toRow = (c: StoredCall): OutboxCallRow => ({
   sentAt: c.sentAt,
 });
 
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002';
-
 /** The failure of one attempt, as recorded. */
 export interface AttemptFailure {
   lastError: string;
@@ -75,9 +74,17 @@ export interface AttemptFailure {
 /** Durable queue of fire-and-forget calls to the connector server (table outbox_calls). */
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly batcher: WriteBatcher,
+  ) {}
 
-  /** Stores a call; with a dedupe key already present, returns the stored call's id instead. */
+  /**
+   * Stores a call; with a dedupe key already present, returns the stored call's id instead.
+   * Input confirms every packet through here, so the insert is group-committed with the other
+   * Input writes; a repeated dedupe key inserts nothing instead of raising, which would fail the
+   * whole batch.
+   */
   async enqueue(opts: {
     connector: string;
     line: string | null;
@@ -86,29 +93,21 @@ export class OutboxRepository {
     dedupeKey: string | null;
     now: Date;
   }): Promise<{ id: number; duplicate: boolean }> {
-    const db = this.database.client;
-    try {
-      const created = await db.outboxCall.create({
-        data: {
-          connector: opts.connector,
-          lineId: opts.line,
-          method: opts.method,
-          data: opts.data,
-          state: 'pending',
-          attempts: 0,
-          nextAttemptAt: opts.now,
-          createdAt: opts.now,
-          dedupeKey: opts.dedupeKey,
-        },
-        select: { id: true },
-      });
-      return { id: created.id, duplicate: false };
-    } catch (err) {
-      if (opts.dedupeKey === null || !isUniqueViolation(err)) throw err;
-      const existing = await this.findByDedupeKey(opts.dedupeKey);
-      if (!existing) throw err;
-      return { id: existing.id, duplicate: true };
-    }
+    const [inserted] = await this.batcher.write((db) => [
+      db.$queryRaw<{ id: number | bigint }[]>`
+        INSERT INTO outbox_calls
+          (connector, line_id, method, data, state, attempts, next_attempt_at, created_at, dedupe_key)
+        VALUES (${opts.connector}, ${opts.line}, ${opts.method}, ${opts.data}, 'pending', 0, ${opts.now}, ${opts.now}, ${opts.dedupeKey})
+        ON CONFLICT (dedupe_key) DO NOTHING
+        RETURNING id`,
+    ]);
+    const created = inserted[0];
+    if (created) return { id: Number(created.id), duplicate: false };
+    // Only the dedupe key is unique besides the id, and a null key never conflicts.
+    const existing = opts.dedupeKey === null ? undefined : await this.findByDedupeKey(opts.dedupeKey);
+    if (!existing)
+      throw new Error(`outbox call was neither inserted nor found (dedupe key ${opts.dedupeKey})`);
+    return { id: existing.id, duplicate: true };
   }
 
   async findByDedupeKey(dedupeKey: string): Promise<OutboxCallRow | undefined> {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { DatabaseService } from './database.service.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /** Database access for every room; repositories live next to the rooms that own their rows. */
 @Global()
@@ -15,8 +16,13 @@ import { DatabaseService } from './database.service.js';
       },
     },
     { provide: DatabaseService.name, useClass: DatabaseService },
+    {
+      provide: WriteBatcher,
+      inject: [DatabaseService],
+      useFactory: (db: DatabaseService) => new WriteBatcher(db),
+    },
     Clock,
   ],
-  exports: [DatabaseService, Clock],
+  exports: [DatabaseService, WriteBatcher, Clock],
 })
 export class StorageModule {}

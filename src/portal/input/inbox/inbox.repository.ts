@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type InboxMessage } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { WriteBatcher } from '../../storage/write-batcher.js';
 
 /**
  * pending: waiting for its turn or its next attempt; processing: claimed by one portal process
@@ -69,7 +70,10 @@ const keyOf = (m: { chatId: string; messageId: string; typeMessage: string }) =>
 /** The durable inbox of received OLP messages (table inbox_messages). */
 @Injectable()
 export class InboxRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly batcher: WriteBatcher,
+  ) {}
 
   /**
    * Stores the messages of one packet in one transaction, in packet order, skipping those already
@@ -98,19 +102,20 @@ export class InboxRepository {
       VALUES ${values}
       ON CONFLICT (connector, line_id, chat_id, message_id, type_message) DO NOTHING
       RETURNING id, chat_id AS "chatId", message_id AS "messageId", type_message AS "typeMessage"`;
-    const db = this.database.client;
+    // Group-committed with the other Input writes of concurrent requests (see WriteBatcher).
     const inserted =
       this.database.provider === 'postgresql'
         ? // Packets of one line are stored one after the other, so ids (the processing order of a
           // chat) follow commit order and a concurrent repeat waits for, then sees, the first copy.
           // SQLite needs nothing: it has one writer at a time.
           (
-            await db.$transaction([
+            await this.batcher.write((db) => [
               db.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`,
               db.$queryRaw<KeyedId[]>(insert),
             ])
           )[1]
-        : await db.$queryRaw<KeyedId[]>(insert);
+        : (await this.batcher.write((db) => [db.$queryRaw<KeyedId[]>(insert)]))[0];
+    const db = this.database.client;
     const fresh = new Map(inserted.map((r) => [keyOf(r), Number(r.id)]));
     const missing = opts.messages.filter((m) => !fresh.has(keyOf(m)));
     const known =

@@ -1,22 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../../storage/database.service.js';
-
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002';
+import { WriteBatcher } from '../../storage/write-batcher.js';
 
 /** The (issuer, jti) pairs seen on OLP input, kept for the replay window (table seen_jtis). */
 @Injectable()
 export class SeenJtiRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly batcher: WriteBatcher,
+  ) {}
 
-  /** Records the pair; resolves false when it is already stored (the unique key decides, across processes). */
+  /**
+   * Records the pair; resolves false when it is already stored (the unique key decides, across
+   * processes). Every verified packet passes here, so the insert is group-committed with the other
+   * Input writes; a replay inserts nothing instead of raising, which would fail the whole batch.
+   */
   async insert(opts: { iss: string; jti: string; expiresAt: Date }): Promise<boolean> {
-    try {
-      await this.database.client.seenJti.create({ data: opts });
-      return true;
-    } catch (err) {
-      if (isUniqueViolation(err)) return false;
-      throw err;
-    }
+    const [inserted] = await this.batcher.write((db) => [
+      db.$queryRaw<{ jti: string }[]>`
+        INSERT INTO seen_jtis (iss, jti, expires_at) VALUES (${opts.iss}, ${opts.jti}, ${opts.expiresAt})
+        ON CONFLICT (iss, jti) DO NOTHING
+        RETURNING jti`,
+    ]);
+    return inserted.length === 1;
   }
 
   /** Takes over a stored pair whose window has passed but that was not pruned yet; false when it is live. */
