@@ -138,7 +138,7 @@ describe('Input inbox (database)', () => {
     const newWorker = (db: DatabaseService = storage.db) => {
       const processor = new InboxMessageProcessor(new PipelineRunner([step]), new PortalEvents(emitter));
       const worker = new InboxWorker(
-        new InboxRepository(db, new WriteBatcher(db)),
+        new InboxRepository(db, WriteBatcher.for(db)),
         processor,
         storage.clock,
         storage.config,

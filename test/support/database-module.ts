@@ -36,7 +36,7 @@ export async function openTestStorage(env: Record<string, string> = {}): Promise
   });
   const db = new DatabaseService(config);
   await db.connect();
-  const batcher = new WriteBatcher(db);
+  const batcher = WriteBatcher.for(db);
   const clock = new ManualClock();
   const module: DynamicModule = {
     module: TestStorageModule,

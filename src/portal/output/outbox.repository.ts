@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../storage/database.service.js';
 import { WriteBatcher } from '../storage/write-batcher.js';
 
@@ -93,8 +94,8 @@ export class OutboxRepository {
     dedupeKey: string | null;
     now: Date;
   }): Promise<{ id: number; duplicate: boolean }> {
-    const [inserted] = await this.batcher.write((db) => [
-      db.$queryRaw<{ id: number | bigint }[]>`
+    const [inserted] = await this.batcher.write<[{ id: number | bigint }[]]>([
+      Prisma.sql`
         INSERT INTO outbox_calls
           (connector, line_id, method, data, state, attempts, next_attempt_at, created_at, dedupe_key)
         VALUES (${opts.connector}, ${opts.line}, ${opts.method}, ${opts.data}, 'pending', 0, ${opts.now}, ${opts.now}, ${opts.dedupeKey})

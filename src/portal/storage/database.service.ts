@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import Database from 'better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../../generated/portal-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../../generated/portal-postgresql/client.js';
@@ -27,6 +28,7 @@ export class DatabaseService implements OnModuleDestroy {
   private readonly logger = new Logger(DatabaseService.name);
   readonly provider: Provider;
   private db?: Db;
+  private writer?: Database.Database;
 
   constructor(private readonly config: PortalConfig) {
     this.provider = providerOf(config.databaseUrl);
@@ -35,6 +37,16 @@ export class DatabaseService implements OnModuleDestroy {
   get client(): Db {
     if (!this.db) throw new Error('database is not connected yet');
     return this.db;
+  }
+
+  /**
+   * On SQLite, a second connection to the same file that only WriteBatcher uses: it runs the
+   * group-committed hot-path writes as synchronous transactions with statements prepared once,
+   * which Prisma (a fresh prepare and a query-engine round per statement) cannot. Undefined on
+   * PostgreSQL, where WriteBatcher goes through Prisma.
+   */
+  get sqliteWriter(): Database.Database | undefined {
+    return this.writer;
   }
 
   /** Applies migrations and connects; called once by the storage module's factory. */
@@ -56,6 +68,9 @@ export class DatabaseService implements OnModuleDestroy {
       // larger checkpoints (about 40 MB of WAL) and a bigger page cache keep that cheap.
       await this.db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 10000');
       await this.db.$executeRawUnsafe('PRAGMA cache_size = -65536');
+      this.writer = new Database(file, { timeout: 10_000 });
+      this.writer.pragma('synchronous = NORMAL');
+      this.writer.pragma('cache_size = -65536');
     } else {
       const result = await migratePostgres(url, migrations);
       if (result.applied.length) this.logger.log(`applied migrations: ${result.applied.join(', ')}`);
@@ -75,6 +90,7 @@ export class DatabaseService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.writer?.close();
     await this.db?.$disconnect();
   }
 }

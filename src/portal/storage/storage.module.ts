@@ -19,7 +19,7 @@ import { WriteBatcher } from './write-batcher.js';
     {
       provide: WriteBatcher,
       inject: [DatabaseService],
-      useFactory: (db: DatabaseService) => new WriteBatcher(db),
+      useFactory: (db: DatabaseService) => WriteBatcher.for(db),
     },
     Clock,
   ],

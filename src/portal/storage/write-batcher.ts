@@ -1,21 +1,92 @@
 import { Injectable } from '@nestjs/common';
+import type Database from 'better-sqlite3';
 import type { Prisma } from '../../generated/portal-sqlite/client.js';
-import { DatabaseService, type Db } from './database.service.js';
+import { DatabaseService } from './database.service.js';
 
-/** The lazy statements of one unit, typed by what each resolves with. */
-export type Statements<T extends readonly unknown[]> = { [K in keyof T]: Prisma.PrismaPromise<T[K]> };
+/** The rows each statement of a unit returns (an empty list for a statement without RETURNING). */
+export type UnitRows = readonly (readonly unknown[])[];
 
-/**
- * Builds a unit's statements. Prisma statements are lazy (they run when awaited or handed to
- * $transaction), and a statement runs at most once, so the batcher calls this again when it has
- * to run the unit a second time.
- */
-export type UnitBuilder<T extends readonly unknown[]> = (db: Db) => Statements<T>;
+/** Runs units of raw statements in ONE transaction and returns each unit's rows; throws when it rolled back. */
+export interface BatchExecutor {
+  run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]>;
+}
 
 interface Unit {
-  build: UnitBuilder<readonly unknown[]>;
-  resolve(results: readonly unknown[]): void;
+  statements: readonly Prisma.Sql[];
+  resolve(rows: UnitRows): void;
   reject(err: unknown): void;
+}
+
+/** Statements prepared once and kept, by SQL text (the inbox's multi-row INSERT has one text per row count). */
+const MAX_PREPARED = 128;
+
+/** How Prisma's SQLite adapter stores a DateTime (its default `iso8601` format), so Prisma reads our rows back. */
+const sqliteValue = (value: unknown): unknown => {
+  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+};
+
+/**
+ * SQLite: each batch is one synchronous BEGIN IMMEDIATE … COMMIT on DatabaseService.sqliteWriter,
+ * with prepared statements reused. Being synchronous, nothing else of this process can run in the
+ * middle of it. The connection waits (blocking, up to its busy timeout) while another connection
+ * holds the write lock, so this process must not keep a Prisma transaction open across awaits on
+ * SQLite while writing through here; the portal has none.
+ */
+export class SqliteBatchExecutor implements BatchExecutor {
+  private readonly prepared = new Map<string, Database.Statement>();
+  private readonly transaction: (units: readonly (readonly Prisma.Sql[])[]) => UnitRows[];
+
+  constructor(private readonly db: Database.Database) {
+    this.transaction = db.transaction((units: readonly (readonly Prisma.Sql[])[]) =>
+      units.map((statements) => statements.map((s) => this.execute(s))),
+    ).immediate;
+  }
+
+  run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
+    try {
+      return Promise.resolve(this.transaction(units));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private execute(sql: Prisma.Sql): unknown[] {
+    const statement = this.statementFor(sql.sql);
+    const values = sql.values.map(sqliteValue);
+    if (statement.reader) return statement.all(...values);
+    statement.run(...values);
+    return [];
+  }
+
+  private statementFor(text: string): Database.Statement {
+    let statement = this.prepared.get(text);
+    if (statement) {
+      // Map order is insertion order: re-inserting keeps the most recently used last.
+      this.prepared.delete(text);
+    } else {
+      statement = this.db.prepare(text);
+      if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
+    }
+    this.prepared.set(text, statement);
+    return statement;
+  }
+}
+
+/** PostgreSQL: each batch is one Prisma batch `$transaction` of `$queryRaw` statements. */
+export class PrismaBatchExecutor implements BatchExecutor {
+  constructor(private readonly database: DatabaseService) {}
+
+  async run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
+    const db = this.database.client;
+    const rows = await db.$transaction(units.flat().map((s) => db.$queryRaw<unknown[]>(s)));
+    let at = 0;
+    return units.map((statements) => {
+      at += statements.length;
+      return rows.slice(at - statements.length, at);
+    });
+  }
 }
 
 export interface WriteBatcherOptions {
@@ -30,11 +101,11 @@ const DEFAULT_OPTIONS: WriteBatcherOptions = { maxUnits: 256 };
  *
  * Each commit costs far more than a small statement: on SQLite it writes every page the statement
  * dirtied to the WAL, on PostgreSQL it waits for the WAL flush. Requests handled concurrently
- * would each pay it. Instead, `write` queues a unit (one caller's statements, run in order and
+ * would each pay it. Instead, `write` queues a unit (one caller's raw statements, run in order and
  * atomically), and the units queued while the previous commit ran, or within the current turn of
- * the event loop, run together in one `$transaction([...])`; each caller gets its own results once
- * that transaction committed, so a caller that answers after `write` resolved still answers only
- * after its rows are durable.
+ * the event loop, run together in one transaction; each caller gets its own rows once that
+ * transaction committed, so a caller that answers after `write` resolved still answers only after
+ * its rows are durable.
  *
  * One batch is in flight at a time: batches grow with the load instead of competing for the
  * database (SQLite has one writer anyway; on PostgreSQL two batches of this process could take the
@@ -44,6 +115,9 @@ const DEFAULT_OPTIONS: WriteBatcherOptions = { maxUnits: 256 };
  * RETURNING and read the empty result, not a unique violation): one failing statement rolls back
  * the whole batch. When a batch fails anyway, every unit of it is run again on its own, so only
  * the unit at fault fails, and the others are stored exactly once (the batch left nothing behind).
+ *
+ * Statements are plain SQL (Prisma.sql), valid on both databases; there is no Prisma query engine
+ * on this path, which is most of its speed on SQLite (see SqliteBatchExecutor).
  */
 @Injectable()
 export class WriteBatcher {
@@ -53,20 +127,28 @@ export class WriteBatcher {
   private running = false;
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly executor: BatchExecutor,
     options: Partial<WriteBatcherOptions> = {},
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  /** Runs the unit's statements in order, in one transaction, and resolves with their results. */
-  write<T extends readonly unknown[]>(build: UnitBuilder<T>): Promise<T> {
+  /** The batcher the database calls for: SQLite's own writer connection, or Prisma on PostgreSQL. */
+  static for(database: DatabaseService, options: Partial<WriteBatcherOptions> = {}): WriteBatcher {
+    const writer = database.sqliteWriter;
+    return new WriteBatcher(
+      writer ? new SqliteBatchExecutor(writer) : new PrismaBatchExecutor(database),
+      options,
+    );
+  }
+
+  /**
+   * Runs the statements in order, in one transaction, and resolves with each one's rows. The
+   * rows are the driver's, typed by the caller as with $queryRaw<T>.
+   */
+  write<T extends UnitRows>(statements: { readonly [K in keyof T]: Prisma.Sql }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({
-        build,
-        resolve: resolve as (results: readonly unknown[]) => void,
-        reject,
-      });
+      this.queue.push({ statements, resolve: resolve as (rows: UnitRows) => void, reject });
       this.schedule();
     });
   }
@@ -94,39 +176,15 @@ export class WriteBatcher {
   }
 
   private async runBatch(units: Unit[]): Promise<void> {
-    if (units.length === 1) return this.runAlone(units[0]);
-    const db = this.database.client;
-    const built: { unit: Unit; statements: readonly Prisma.PrismaPromise<unknown>[] }[] = [];
-    for (const unit of units) {
-      try {
-        built.push({ unit, statements: unit.build(db) });
-      } catch (err) {
-        unit.reject(err);
-      }
-    }
-    let results: unknown[];
+    let rows: UnitRows[];
     try {
-      results = await db.$transaction(built.flatMap((b) => b.statements));
-    } catch {
+      rows = await this.executor.run(units.map((u) => u.statements));
+    } catch (err) {
+      if (units.length === 1) return units[0].reject(err);
       // Nothing of the batch was committed: give each unit its own transaction, in the same order.
-      for (const { unit } of built) await this.runAlone(unit);
+      for (const unit of units) await this.runBatch([unit]);
       return;
     }
-    let at = 0;
-    for (const { unit, statements } of built) {
-      unit.resolve(results.slice(at, at + statements.length));
-      at += statements.length;
-    }
-  }
-
-  private async runAlone(unit: Unit): Promise<void> {
-    try {
-      const db = this.database.client;
-      const statements = unit.build(db);
-      // A single statement is atomic by itself and needs no BEGIN/COMMIT round trips.
-      unit.resolve(statements.length === 1 ? [await statements[0]] : await db.$transaction([...statements]));
-    } catch (err) {
-      unit.reject(err);
-    }
+    units.forEach((unit, i) => unit.resolve(rows[i]));
   }
 }

@@ -109,12 +109,13 @@ export class InboxRepository {
           // chat) follow commit order and a concurrent repeat waits for, then sees, the first copy.
           // SQLite needs nothing: it has one writer at a time.
           (
-            await this.batcher.write((db) => [
-              db.$executeRaw`SELECT pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`,
-              db.$queryRaw<KeyedId[]>(insert),
+            await this.batcher.write<[unknown[], KeyedId[]]>([
+              // A void function in FROM: one row, nothing to read back.
+              Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`,
+              insert,
             ])
           )[1]
-        : (await this.batcher.write((db) => [db.$queryRaw<KeyedId[]>(insert)]))[0];
+        : (await this.batcher.write<[KeyedId[]]>([insert]))[0];
     const db = this.database.client;
     const fresh = new Map(inserted.map((r) => [keyOf(r), Number(r.id)]));
     const missing = opts.messages.filter((m) => !fresh.has(keyOf(m)));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
 import { WriteBatcher } from '../../storage/write-batcher.js';
 
@@ -16,8 +17,8 @@ export class SeenJtiRepository {
    * Input writes; a replay inserts nothing instead of raising, which would fail the whole batch.
    */
   async insert(opts: { iss: string; jti: string; expiresAt: Date }): Promise<boolean> {
-    const [inserted] = await this.batcher.write((db) => [
-      db.$queryRaw<{ jti: string }[]>`
+    const [inserted] = await this.batcher.write<[{ jti: string }[]]>([
+      Prisma.sql`
         INSERT INTO seen_jtis (iss, jti, expires_at) VALUES (${opts.iss}, ${opts.jti}, ${opts.expiresAt})
         ON CONFLICT (iss, jti) DO NOTHING
         RETURNING jti`,
