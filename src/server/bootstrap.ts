@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger } from '../common/logger.js';
+import { keepOlpReplyShape } from '../common/olp-http.js';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import { ServerAppModule, type ServerAppOptions } from './app.module.js';
 import { type ServerConfig } from './config.js';
@@ -18,6 +19,10 @@ export async function createServerApp(
     { rawBody: true, logger: createLogger(config.logFormat, config.logLevel), bufferLogs: true },
   );
   app.enableShutdownHooks();
+  // Both entries answer in the OLP reply shape, also for what Fastify refuses before Nest runs.
+  keepOlpReplyShape(app.getHttpAdapter().getInstance(), (req) =>
+    ['/olp/v1/portal', '/hook'].includes(req.routeOptions.url ?? ''),
+  );
   const doc = new DocumentBuilder()
     .setTitle('Switchboard connector server')
     .setDescription(

@@ -1,7 +1,7 @@
 import { All, Controller, type RawBodyRequest, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OlpExceptionFilter } from '../olp-exception.filter.js';
+import { OlpExceptionFilter } from '../../common/olp-http.js';
 import { HookService } from './hook.service.js';
 
 /** `/hook?h=<line hash>`: every channel's webhooks (any method, since some channels verify with GET). */

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { OlpReply } from '../../protocol/index.js';
-import { OlpExceptionFilter } from '../olp-exception.filter.js';
+import { OlpExceptionFilter } from '../../common/olp-http.js';
 import type { OlpRequest } from './olp-packet.js';
 import { OlpSignatureGuard } from './olp-signature.guard.js';
 import { OlpRouter } from './olp.router.js';

@@ -78,7 +78,11 @@ export class OutboundWorker {
   }
 
   private async serve(claim: LineClaim, call: OutboundCallRow): Promise<CallOutcome> {
-    const row = await this.lines.find(claim);
+    const row = await this.lines.find({
+      portalId: claim.portalId,
+      connector: claim.connector,
+      lineId: claim.lineId,
+    });
     const resolved = this.factory.resolve(claim.connector);
     if (!row || !resolved) throw new Error(`connector "${claim.connector}" is not available`);
     const line = await this.settings.open(row, resolved.channel);
