@@ -20,12 +20,6 @@ describe('block schedule of a line whose portal does not take its batch', () => 
   const lineState = () => f.server.db.line.findUniqueOrThrow({ where: { id: f.line.id } });
   const tick = () => drive(f.server, [f.portal]);
 
-  it('should have a default schedule of growing periods summing to 24 h, the last one 12 h', () => {
-    expect(schedule.reduce((a, b) => a + b, 0)).toBe(24 * HOUR);
-    expect(schedule.at(-1)).toBe(12 * HOUR);
-    schedule.slice(1).forEach((period, i) => expect(period).toBeGreaterThan(schedule[i]));
-  });
-
   it('should block for each period in turn, then move the messages to dead letters and lift the block', async () => {
     f.portal.mode = 'error-500';
     await enqueueMessages(
