@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Prisma } from '../../src/generated/portal-sqlite/client.js';
 import {
-  PrismaBatchExecutor,
+  PostgresBatchExecutor,
   SqliteBatchExecutor,
   WriteBatcher,
   type BatchExecutor,
@@ -27,9 +27,10 @@ describe(WriteBatcher.name, () => {
 
   beforeAll(async () => {
     storage = await openTestStorage();
-    const writer = storage.db.sqliteWriter;
+    const sqlite = storage.db.sqliteWriter;
+    const postgres = storage.db.postgresWriter;
     executor = new CountingExecutor(
-      writer ? new SqliteBatchExecutor(writer) : new PrismaBatchExecutor(storage.db),
+      sqlite ? new SqliteBatchExecutor(sqlite) : new PostgresBatchExecutor(postgres!),
     );
     batcher = new WriteBatcher(executor);
   });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../../generated/portal-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../../generated/portal-postgresql/client.js';
@@ -29,6 +30,7 @@ export class DatabaseService implements OnModuleDestroy {
   readonly provider: Provider;
   private db?: Db;
   private writer?: Database.Database;
+  private pgPool?: pg.Pool;
 
   constructor(private readonly config: PortalConfig) {
     this.provider = providerOf(config.databaseUrl);
@@ -42,11 +44,15 @@ export class DatabaseService implements OnModuleDestroy {
   /**
    * On SQLite, a second connection to the same file that only WriteBatcher uses: it runs the
    * group-committed hot-path writes as synchronous transactions with statements prepared once,
-   * which Prisma (a fresh prepare and a query-engine round per statement) cannot. Undefined on
-   * PostgreSQL, where WriteBatcher goes through Prisma.
+   * which Prisma (a fresh prepare and a query-engine round per statement) cannot.
    */
   get sqliteWriter(): Database.Database | undefined {
     return this.writer;
+  }
+
+  /** On PostgreSQL, the small pool WriteBatcher runs its transactions on, for the same reason. */
+  get postgresWriter(): pg.Pool | undefined {
+    return this.pgPool;
   }
 
   /** Applies migrations and connects; called once by the storage module's factory. */
@@ -76,6 +82,8 @@ export class DatabaseService implements OnModuleDestroy {
       if (result.applied.length) this.logger.log(`applied migrations: ${result.applied.join(', ')}`);
       const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
       this.db = client as unknown as Db;
+      // WriteBatcher keeps one batch in flight; the second connection serves a unit run alone.
+      this.pgPool = new pg.Pool({ connectionString: url, max: 2 });
     }
     await this.db.$connect();
   }
@@ -90,7 +98,11 @@ export class DatabaseService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.writer?.close();
+    // Nest calls this once per provider token of this instance (two here), so it runs twice.
+    const [writer, pool] = [this.writer, this.pgPool];
+    this.writer = this.pgPool = undefined;
+    writer?.close();
+    await pool?.end();
     await this.db?.$disconnect();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { Prisma } from '../../generated/portal-sqlite/client.js';
 import { DatabaseService } from './database.service.js';
 
@@ -74,20 +75,48 @@ export class SqliteBatchExecutor implements BatchExecutor {
   }
 }
 
-/** PostgreSQL: each batch is one Prisma batch `$transaction` of `$queryRaw` statements. */
-export class PrismaBatchExecutor implements BatchExecutor {
-  constructor(private readonly database: DatabaseService) {}
+/**
+ * PostgreSQL: each batch is one BEGIN … COMMIT on a connection of DatabaseService.postgresWriter,
+ * the statements sent as they are (Prisma.sql's `$1` form, `text`), without Prisma's query engine.
+ */
+export class PostgresBatchExecutor implements BatchExecutor {
+  constructor(private readonly pool: pg.Pool) {}
 
   async run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
-    const db = this.database.client;
-    const rows = await db.$transaction(units.flat().map((s) => db.$queryRaw<unknown[]>(s)));
-    let at = 0;
-    return units.map((statements) => {
-      at += statements.length;
-      return rows.slice(at - statements.length, at);
-    });
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const rows: UnitRows[] = [];
+      try {
+        for (const statements of units) {
+          const unitRows: unknown[][] = [];
+          for (const s of statements) {
+            unitRows.push((await client.query(s.text, s.values.map(postgresValue))).rows as unknown[]);
+          }
+          rows.push(unitRows);
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw err;
+      }
+      return rows;
+    } finally {
+      // A connection that could not even roll back is dropped rather than handed to the next batch.
+      client.release(broken);
+    }
   }
 }
+
+/**
+ * How Prisma's PostgreSQL adapter sends a DateTime: the UTC wall time, which TIMESTAMP(3) columns
+ * (without time zone) store as it is. pg's own conversion would send the process's local time.
+ */
+const postgresValue = (value: unknown): unknown =>
+  value instanceof Date ? value.toISOString().replace('T', ' ').replace('Z', '') : value;
 
 export interface WriteBatcherOptions {
   /** Most units in one transaction; more wait for the next one. */
@@ -117,7 +146,7 @@ const DEFAULT_OPTIONS: WriteBatcherOptions = { maxUnits: 256 };
  * the unit at fault fails, and the others are stored exactly once (the batch left nothing behind).
  *
  * Statements are plain SQL (Prisma.sql), valid on both databases; there is no Prisma query engine
- * on this path, which is most of its speed on SQLite (see SqliteBatchExecutor).
+ * on this path, which is most of its speed (see the executors).
  */
 @Injectable()
 export class WriteBatcher {
@@ -133,13 +162,17 @@ export class WriteBatcher {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  /** The batcher the database calls for: SQLite's own writer connection, or Prisma on PostgreSQL. */
+  /** The batcher over the connected database's own writer connection(s). */
   static for(database: DatabaseService, options: Partial<WriteBatcherOptions> = {}): WriteBatcher {
-    const writer = database.sqliteWriter;
-    return new WriteBatcher(
-      writer ? new SqliteBatchExecutor(writer) : new PrismaBatchExecutor(database),
-      options,
-    );
+    const sqlite = database.sqliteWriter;
+    const postgres = database.postgresWriter;
+    const executor = sqlite
+      ? new SqliteBatchExecutor(sqlite)
+      : postgres
+        ? new PostgresBatchExecutor(postgres)
+        : undefined;
+    if (!executor) throw new Error('database is not connected yet');
+    return new WriteBatcher(executor, options);
   }
 
   /**
