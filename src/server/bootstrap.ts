@@ -19,10 +19,9 @@ export async function createServerApp(
     { rawBody: true, logger: createLogger(config.logFormat, config.logLevel), bufferLogs: true },
   );
   app.enableShutdownHooks();
-  // Both entries answer in the OLP reply shape, also for what Fastify refuses before Nest runs.
-  keepOlpReplyShape(app.getHttpAdapter().getInstance(), (req) =>
-    ['/olp/v1/portal', '/hook'].includes(req.routeOptions.url ?? ''),
-  );
+  // Refusals Fastify makes before Nest runs get the OLP reply shape too. Not on /hook: a connector's
+  // own answers to its channel must go out as it wrote them.
+  keepOlpReplyShape(app.getHttpAdapter().getInstance(), (req) => req.routeOptions.url === '/olp/v1/portal');
   const doc = new DocumentBuilder()
     .setTitle('Switchboard connector server')
     .setDescription(

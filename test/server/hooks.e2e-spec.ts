@@ -78,10 +78,9 @@ describe('/hook?h=<line hash>', () => {
     expect(await stored()).toBe(0);
   });
 
-  it('should refuse a body that is not JSON in the OLP reply shape, storing nothing', async () => {
+  it('should refuse a body that is not JSON, storing nothing', async () => {
     const res = await hook(f.line.hash, '{"messages": [');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ ok: false, error: [{ code: 'MALFORMED_PACKET' }] });
     expect(await stored()).toBe(0);
   });
 });

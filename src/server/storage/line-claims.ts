@@ -45,7 +45,7 @@ export async function claimDueLine(
   const lock = db.provider === 'postgresql' ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
   const rows = await db.client.$queryRaw<RawClaim[]>`
     UPDATE lines SET ${lease} = ${token}, ${due} = ${leaseUntil}, updated_at = ${now}
-    WHERE id = (SELECT id FROM lines WHERE ${due} <= ${now} ORDER BY ${due}, id LIMIT 1 ${lock})
+    WHERE id = (SELECT id FROM lines WHERE ${due} <= ${now} ORDER BY ${due} LIMIT 1 ${lock})
       AND ${due} <= ${now}
     RETURNING id, portal_id, connector, line_id, phase, attempt`;
   const row = rows[0];

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../../common/clock.js';
 import { ServerConfig } from '../config.js';
 import { OutboundWorker } from '../outbound/outbound-worker.js';
 import { QueueWorker } from '../queue/queue-worker.js';
@@ -25,6 +26,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbound: OutboundWorker,
     private readonly housekeeping: Housekeeping,
     private readonly wakeup: Wakeup,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,11 +36,11 @@ export class WorkerLoop implements OnApplicationBootstrap, OnModuleDestroy {
       this.slots.push(this.slot('queue', () => this.queue.runOne()));
       this.slots.push(this.slot('outbound', () => this.outbound.runOne()));
     }
-    let lastHousekeeping = 0;
+    let lastHousekeeping = -Infinity;
     this.slots.push(
       this.slot('housekeeping', async () => {
-        if (Date.now() - lastHousekeeping < HOUSEKEEPING_EVERY_MS) return null;
-        lastHousekeeping = Date.now();
+        if (this.clock.nowMs() - lastHousekeeping < HOUSEKEEPING_EVERY_MS) return null;
+        lastHousekeeping = this.clock.nowMs();
         await this.housekeeping.run();
         return null;
       }),

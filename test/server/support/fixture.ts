@@ -50,15 +50,17 @@ export async function startFixture(opts: StartServerOptions = {}): Promise<Fixtu
   const server = await startServer({ connectors: [channel.definition()], ...opts });
   const { portal, keySpec } = await addPortal(server, 'portal-a');
   const line = await addLine(server, { portalId: 'portal-a', lineId: '1' });
-  return {
+  const fixture: Fixture = {
     server,
     portal,
     channel,
     line,
     keySpec,
+    // The server may have been replaced by a restarted one.
     close: async () => {
-      await portal.close();
-      await server.close();
+      await fixture.portal.close();
+      await fixture.server.close();
     },
   };
+  return fixture;
 }
