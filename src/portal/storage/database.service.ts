@@ -9,6 +9,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../../generated/portal-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../../generated/portal-postgresql/client.js';
 import { PortalConfig } from '../config.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { migratePostgres, migrateSqlite, readMigrations, type Provider } from '../../common/migrator.js';
 
 /**
@@ -16,6 +17,9 @@ import { migratePostgres, migrateSqlite, readMigrations, type Provider } from '.
  * this one type and run unchanged on either database.
  */
 export type Db = SqliteClient;
+
+/** How often the WAL is checkpointed on SQLite; a few hundred commits' worth of frames at most. */
+const WAL_CHECKPOINT_EVERY_MS = 200;
 
 const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../prisma/portal/migrations');
 
@@ -31,6 +35,7 @@ export class DatabaseService implements OnModuleDestroy {
   private db?: Db;
   private writer?: Database.Database;
   private pgPool?: pg.Pool;
+  private checkpointer?: WalCheckpointer;
 
   constructor(private readonly config: PortalConfig) {
     this.provider = providerOf(config.databaseUrl);
@@ -76,6 +81,13 @@ export class DatabaseService implements OnModuleDestroy {
       await this.db.$executeRawUnsafe('PRAGMA cache_size = -65536');
       this.writer = new Database(file, { timeout: 10_000 });
       this.writer.pragma('synchronous = NORMAL');
+      // Checkpoints on a thread of their own (see WalCheckpointer), not in this writer's commits.
+      this.writer.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new WalCheckpointer({
+        file,
+        everyMs: WAL_CHECKPOINT_EVERY_MS,
+        onError: (message) => this.logger.warn(`WAL checkpoint failed: ${message}`),
+      });
       this.writer.pragma('cache_size = -65536');
     } else {
       const result = await migratePostgres(url, migrations);
@@ -99,8 +111,9 @@ export class DatabaseService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     // Nest calls this once per provider token of this instance (two here), so it runs twice.
-    const [writer, pool] = [this.writer, this.pgPool];
-    this.writer = this.pgPool = undefined;
+    const [writer, pool, checkpointer] = [this.writer, this.pgPool, this.checkpointer];
+    this.writer = this.pgPool = this.checkpointer = undefined;
+    await checkpointer?.stop();
     writer?.close();
     await pool?.end();
     await this.db?.$disconnect();
