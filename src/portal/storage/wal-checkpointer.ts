@@ -1,5 +1,12 @@
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+
+/**
+ * The driver, resolved from here: an eval'd worker's own `require` would resolve from the
+ * process's working directory, which need not be the project's.
+ */
+const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 /**
  * The worker's program (CommonJS, run with `eval`: no file to resolve, under tsc's output or
@@ -8,7 +15,7 @@ import { Worker } from 'node:worker_threads';
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require('better-sqlite3');
+const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 const timer = setInterval(() => {
   try {
@@ -40,7 +47,7 @@ export class WalCheckpointer {
   constructor(opts: { file: string; everyMs: number; onError: (message: string) => void }) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file: opts.file, everyMs: opts.everyMs, busyTimeoutMs: 1_000 },
+      workerData: { driver: DRIVER, file: opts.file, everyMs: opts.everyMs, busyTimeoutMs: 1_000 },
     });
     this.worker.on('message', (msg: { error?: string }) => {
       if (msg.error) opts.onError(msg.error);
