@@ -51,3 +51,20 @@ export async function openDatabase<C extends PrismaConnectable>(opts: OpenDataba
   await client.$connect();
   return client;
 }
+
+/**
+ * Runs work one piece at a time, in call order. better-sqlite3 gives a process one connection,
+ * and Prisma runs a statement issued outside an interactive transaction on that connection even
+ * while one is open: the statement becomes part of the transaction, and is undone with it if it
+ * rolls back. Passing every statement and every transaction of a SQLite client through one gate
+ * keeps them apart.
+ */
+export class SerialGate {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

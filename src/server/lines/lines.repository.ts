@@ -69,7 +69,7 @@ export class LinesRepository {
    */
   async saveParams(opts: LineKey & { hashIfNew: string; params: string; now: Date }): Promise<LineRow> {
     const { portalId, connector, lineId, now } = opts;
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const line = await tx.line.upsert({
         where: { portalId_connector_lineId: { portalId, connector, lineId } },
         create: {

@@ -67,7 +67,7 @@ export class OutboundRepository {
     now: Date;
   }): Promise<boolean> {
     const { claim, now } = opts;
-    const done = await this.db.client.$transaction(async (tx) => {
+    const done = await this.db.transaction(async (tx) => {
       if (!(await lockLane(tx, claim, now))) return false;
       await tx.outboundCall.update({ where: { id: opts.callId }, data: { doneItems: opts.doneItems } });
       await this.queue.appendIn(tx, { lineRef: claim.id, items: opts.reports, now });
@@ -87,7 +87,7 @@ export class OutboundRepository {
     now: Date;
   }): Promise<boolean> {
     const { claim, now } = opts;
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       if (!(await lockLane(tx, claim, now))) return false;
       await tx.outboundCall.update({
         where: { id: opts.callId },
@@ -101,7 +101,7 @@ export class OutboundRepository {
   /** Deletes the finished call (if any) and makes the lane due now if more calls wait, idle otherwise. */
   finish(opts: { claim: LineClaim; callId: number | null; now: Date }): Promise<boolean> {
     const { claim, now } = opts;
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       if (!(await lockLane(tx, claim, now))) return false;
       if (opts.callId !== null) await tx.outboundCall.delete({ where: { id: opts.callId } });
       const next = await tx.outboundCall.findFirst({ where: { lineRef: claim.id }, select: { id: true } });

@@ -64,7 +64,7 @@ export class QueueRepository {
   /** Appends items in order, then wakes the line if it was idle (after the insert is committed). */
   async enqueue(opts: { lineRef: number; items: QueueInsert[]; now: Date }): Promise<void> {
     if (!opts.items.length) return;
-    await this.appendIn(this.db.client, opts);
+    await this.db.client.queueItem.createMany({ data: queueRows(opts) });
     await this.wake({ lineRef: opts.lineRef, now: opts.now });
   }
 
@@ -74,9 +74,7 @@ export class QueueRepository {
    */
   async appendIn(tx: Tx, opts: { lineRef: number; items: QueueInsert[]; now: Date }): Promise<void> {
     if (!opts.items.length) return;
-    await tx.queueItem.createMany({
-      data: opts.items.map((item) => ({ ...item, lineRef: opts.lineRef, createdAt: opts.now })),
-    });
+    await tx.queueItem.createMany({ data: queueRows(opts) });
   }
 
   claimDue(opts: { now: Date; leaseUntil: Date; token: string }): Promise<LineClaim | null> {
@@ -96,7 +94,7 @@ export class QueueRepository {
     now: Date;
   }): Promise<TakeBatchResult> {
     const { claim, now } = opts;
-    return this.db.client.$transaction(async (tx): Promise<TakeBatchResult> => {
+    return this.db.transaction(async (tx): Promise<TakeBatchResult> => {
       const locked = await tx.line.updateMany({
         where: { id: claim.id, leaseToken: claim.token },
         data: { updatedAt: now },
@@ -137,7 +135,7 @@ export class QueueRepository {
     now: Date;
   }): Promise<number> {
     const keys = new Set(opts.confirmed.map((c) => pairKey(c.chatId, c.messageId)));
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const line = await lockLine(tx, opts.lineRef, opts.now);
       if (!line || line.sentLastId == null) return 0;
       const sent = await tx.queueItem.findMany({
@@ -163,7 +161,7 @@ export class QueueRepository {
     rejected: { id: number; reason: string }[];
     now: Date;
   }): Promise<boolean> {
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const line = await lockLine(tx, opts.lineRef, opts.now);
       if (!line || line.sentLastId == null) return false;
       await tx.queueItem.deleteMany({ where: { id: { in: opts.confirmed }, lineRef: opts.lineRef } });
@@ -198,7 +196,7 @@ export class QueueRepository {
    */
   deadLetterLine(opts: { claim: LineClaim; reason: string; now: Date }): Promise<number | null> {
     const { claim, now } = opts;
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const locked = await tx.line.updateMany({
         where: { id: claim.id, leaseToken: claim.token, phase: 'awaiting' },
         data: { updatedAt: now },
@@ -213,7 +211,7 @@ export class QueueRepository {
 
   /** Deletes a line record; whatever is still queued on it goes to dead letters first. */
   retireLine(opts: { lineRef: number; reason: string; now: Date }): Promise<number> {
-    return this.db.client.$transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const line = await lockLine(tx, opts.lineRef, opts.now);
       if (!line) return 0;
       const items = await tx.queueItem.findMany({ where: { lineRef: line.id }, orderBy: { id: 'asc' } });
@@ -259,7 +257,7 @@ export class QueueRepository {
         lineless.push({ portalId, connector, lineId });
         continue;
       }
-      await this.db.client.$transaction(async (tx) => {
+      await this.db.transaction(async (tx) => {
         await tx.queueItem.createMany({
           data: group.map((l) => ({
             lineRef: line.id,
@@ -296,6 +294,9 @@ export class QueueRepository {
     });
   }
 }
+
+const queueRows = (opts: { lineRef: number; items: QueueInsert[]; now: Date }) =>
+  opts.items.map((item) => ({ ...item, lineRef: opts.lineRef, createdAt: opts.now }));
 
 const idle = () => ({
   phase: 'idle',

@@ -11,7 +11,7 @@ import { OutboundWorker } from '../../../src/server/outbound/outbound-worker.js'
 import { PortalRegistry } from '../../../src/server/portals/portal-registry.service.js';
 import { PortalQueue } from '../../../src/server/queue/portal-queue.service.js';
 import { QueueWorker } from '../../../src/server/queue/queue-worker.js';
-import { DatabaseService, type Db } from '../../../src/server/storage/database.service.js';
+import { DatabaseService, type DbClient } from '../../../src/server/storage/database.service.js';
 import { createTestDatabase, tempDir, type TestDatabase } from '../../support/database.js';
 
 export const SERVER_ID = 'server-test';
@@ -24,7 +24,7 @@ export interface TestServer {
   database: TestDatabase;
   dataDir: string;
   env: Record<string, string>;
-  db: Db;
+  db: DbClient;
   queue: QueueWorker;
   outbound: OutboundWorker;
   registry: PortalRegistry;
