@@ -99,6 +99,7 @@ describe('command line', () => {
       ]);
 
       expect((await cli('deadletter', 'replay')).code).toBe(2);
+      expect((await cli('deadletter', 'replay', '--all', '--line', '1')).code).toBe(2);
       const replay = await cli('deadletter', 'replay', '--portal', 'portal-a');
       expect(replay).toMatchObject({ code: 0 });
       expect(replay.out).toBe(

@@ -166,9 +166,10 @@ const COMMANDS: Record<string, Command> = {
     positional(args, []);
     const filter = filterOf(values);
     const narrowed = filter.portalId ?? filter.connector ?? filter.lineId ?? filter.ids;
-    if (!values.all && narrowed === undefined)
-      throw new UsageError('give --all, or narrow with --portal/--connector/--line/--id');
-    const { replayed, lineless } = await app.get(DeadLetters).replay(values.all ? {} : filter);
+    if (Boolean(values.all) === (narrowed !== undefined)) {
+      throw new UsageError('give either --all or a narrowing --portal/--connector/--line/--id');
+    }
+    const { replayed, lineless } = await app.get(DeadLetters).replay(filter);
     io.out(`replayed ${replayed} dead letter(s)`);
     for (const l of lineless) {
       io.out(`kept the letters of ${l.portalId}/${l.connector}/${l.lineId}: that line no longer exists`);

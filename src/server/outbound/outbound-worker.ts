@@ -13,7 +13,8 @@ import type {
 import { ServerConfig } from '../config.js';
 import { LineSettings } from '../lines/line-settings.service.js';
 import { LinesRepository } from '../lines/lines.repository.js';
-import { toQueueInserts } from '../queue/portal-queue.service.js';
+import { InvalidQueueItem, toQueueInserts } from '../queue/portal-queue.service.js';
+import type { QueueInsert } from '../queue/queue.repository.js';
 import type { LineClaim } from '../storage/line-claims.js';
 import { drain } from '../workers/drain.js';
 import { OutboundRepository, type OutboundCallRow } from './outbound.repository.js';
@@ -93,7 +94,7 @@ export class OutboundWorker {
       for (let i = call.doneItems; i < items.length; i++) {
         const item = items[i] as OlpOutgoing;
         const result = await resolved.connector[action](line, item);
-        const reports = toQueueInserts(this.reportsFor(method, item, result));
+        const reports = this.validReports(claim, this.reportsFor(method, item, result));
         const recorded = await this.repo.recordProgress({
           claim,
           callId: call.id,
@@ -118,6 +119,20 @@ export class OutboundWorker {
     const mark = connector[action];
     // Calls are stored only for connectors with the mark; one lost in a redeploy is simply done.
     if (mark) await mark.call(connector, line, items);
+  }
+
+  /**
+   * The item went to the channel whatever its report looks like: a report OLP/1 would refuse (a
+   * connector's fault) is logged and dropped rather than sending the item again on a retry.
+   */
+  private validReports(claim: LineClaim, reports: InboundItem[]): QueueInsert[] {
+    try {
+      return toQueueInserts(reports);
+    } catch (err) {
+      if (!(err instanceof InvalidQueueItem)) throw err;
+      this.logger.error(`${claim.connector} returned a result that cannot be reported: ${err.message}`);
+      return [];
+    }
   }
 
   private reportsFor(method: OutboundMethod, item: OlpOutgoing, result: DeliveryResult): InboundItem[] {
