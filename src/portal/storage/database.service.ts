@@ -96,6 +96,9 @@ export class DatabaseService implements OnModuleDestroy {
       this.db = client as unknown as Db;
       // WriteBatcher keeps one batch in flight; the second connection serves a unit run alone.
       this.pgPool = new pg.Pool({ connectionString: url, max: 2 });
+      // An idle connection that breaks (server restart) is dropped by the pool; unheard, the
+      // pool's 'error' event would end the process.
+      this.pgPool.on('error', (err) => this.logger.warn(`idle database connection lost: ${err.message}`));
     }
     await this.db.$connect();
   }
