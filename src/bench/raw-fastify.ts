@@ -14,7 +14,8 @@ app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body,
 
 app.post('/olp/v1/input', async (req, reply) => {
   const raw = req.body as Buffer | undefined;
-  if (!raw) return reply.code(400).send({ ok: false, error: [{ code: 'MALFORMED_PACKET', message: 'no body' }] });
+  if (!raw)
+    return reply.code(400).send({ ok: false, error: [{ code: 'MALFORMED_PACKET', message: 'no body' }] });
   const packet = JSON.parse(raw.toString('utf8')) as { command: string; data: unknown[] };
   try {
     await verifyPacket({
