@@ -9,7 +9,7 @@ import { defaultInboxWorkerOptions, INBOX_WORKER_OPTIONS } from './inbox/inbox-w
 import { InboxRepository } from './inbox/inbox.repository.js';
 import { InboxWorker } from './inbox/inbox.worker.js';
 import { InputController, OlpEnvelopePipe } from './input.controller.js';
-import { keepOlpReplyShape } from './olp-reply-shape.hook.js';
+import { keepPortalOlpReplyShape } from './olp-reply-shape.hook.js';
 import { OLP_COMMAND_HANDLERS, type OlpCommandHandler } from './router/olp-command.js';
 import { OlpRouter } from './router/olp-router.js';
 import { JtiReplayCache } from './signature/jti-replay-cache.js';
@@ -48,6 +48,6 @@ export class InputModule implements OnModuleInit {
   onModuleInit(): void {
     // Absent when the module runs without an HTTP server (a TestingModule without an app).
     const fastify = this.adapterHost.httpAdapter?.getInstance?.<FastifyInstance | undefined>();
-    if (fastify && typeof fastify.addHook === 'function') keepOlpReplyShape(fastify);
+    if (fastify && typeof fastify.addHook === 'function') keepPortalOlpReplyShape(fastify);
   }
 }

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { OlpExceptionFilter } from '../olp-exception.filter.js';
+import { OlpExceptionFilter } from '../../../common/olp-http.js';
 import { OLP_ROUTE_CONFIG } from '../olp-reply-shape.hook.js';
 import { OLP_SIGNED, OlpSignatureGuard } from './olp-signature.guard.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
-import { OlpError } from '../../protocol/index.js';
-import { toOlpError } from './olp-exception.filter.js';
+import { OlpError } from '../protocol/index.js';
+import { toOlpError } from './olp-http.js';
 
 describe('toOlpError', () => {
   it('should keep an OlpError as it is', () => {
