@@ -3,7 +3,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ApiModule } from './api/api.module.js';
 import { PortalConfig } from './config.js';
 import { EventsModule } from './events/events.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthController } from '../common/health.js';
 import { InputModule } from './input/input.module.js';
 import { OpenLinesModule } from './open-lines/open-lines.module.js';
 import { OutputModule } from './output/output.module.js';

@@ -4,7 +4,7 @@ import { BUILT_IN_CONNECTORS } from './connectors/built-in.js';
 import type { ConnectorDefinition } from './connectors/connector.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
 import { ServerConfig } from './config.js';
-import { HealthController } from './health.controller.js';
+import { HealthController } from '../common/health.js';
 import { HooksModule } from './hooks/hooks.module.js';
 import { InputModule } from './input/input.module.js';
 import { LinesModule } from './lines/lines.module.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../../generated/portal-sqlite/client.js';
+import { Prisma, type OutboxCall } from '../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../storage/database.service.js';
 import { WriteBatcher } from '../storage/write-batcher.js';
 
@@ -31,24 +31,7 @@ export interface OutboxCallRow {
   sentAt: Date | null;
 }
 
-interface StoredCall {
-  id: number;
-  connector: string;
-  lineId: string | null;
-  method: string;
-  data: string;
-  state: string;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  errorCode: string | null;
-  httpStatus: number | null;
-  dedupeKey: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-}
-
-const toRow = (c: StoredCall): OutboxCallRow => ({
+const toRow = (c: OutboxCall): OutboxCallRow => ({
   id: c.id,
   connector: c.connector,
   line: c.lineId,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pingDatabase } from '../../common/health.js';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
@@ -103,13 +104,8 @@ export class DatabaseService implements OnModuleDestroy {
     await this.db.$connect();
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.client.$queryRawUnsafe('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return pingDatabase(this.client);
   }
 
   async onModuleDestroy(): Promise<void> {

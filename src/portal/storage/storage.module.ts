@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DATABASE_HEALTH } from '../../common/health.js';
 import { Clock } from '../../common/clock.js';
 import { DatabaseService } from './database.service.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -16,6 +17,7 @@ import { WriteBatcher } from './write-batcher.js';
       },
     },
     { provide: DatabaseService.name, useClass: DatabaseService },
+    { provide: DATABASE_HEALTH, useExisting: DatabaseService },
     {
       provide: WriteBatcher,
       inject: [DatabaseService],
@@ -23,6 +25,6 @@ import { WriteBatcher } from './write-batcher.js';
     },
     Clock,
   ],
-  exports: [DatabaseService, WriteBatcher, Clock],
+  exports: [DATABASE_HEALTH, DatabaseService, WriteBatcher, Clock],
 })
 export class StorageModule {}

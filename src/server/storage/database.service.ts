@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pingDatabase } from '../../common/health.js';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { openDatabase, providerOf, SerialGate } from '../../common/database.js';
 import type { Provider } from '../../common/migrator.js';
@@ -66,13 +67,8 @@ export class DatabaseService implements OnApplicationShutdown {
           }) as unknown as Db);
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.client.$queryRawUnsafe('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return pingDatabase(this.client);
   }
 
   /** After every onModuleDestroy, so the workers have stopped using the client. */

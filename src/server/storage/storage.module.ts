@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DATABASE_HEALTH } from '../../common/health.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { DatabaseService } from './database.service.js';
 
@@ -15,8 +16,9 @@ import { DatabaseService } from './database.service.js';
       },
     },
     { provide: DatabaseService.name, useClass: DatabaseService },
+    { provide: DATABASE_HEALTH, useExisting: DatabaseService },
     SecretBox,
   ],
-  exports: [DatabaseService, SecretBox],
+  exports: [DATABASE_HEALTH, DatabaseService, SecretBox],
 })
 export class StorageModule {}
