@@ -24,3 +24,7 @@ export const listFromEnv = () =>
         .map((s) => s.trim())
         .filter(Boolean),
     );
+
+/** JSON lines for log collectors; readable lines when a person watches the terminal. */
+export const logFormatFromEnv = () =>
+  z.enum(['json', 'pretty']).default(process.stdout.isTTY ? 'pretty' : 'json');

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { boolFromEnv, intFromEnv, listFromEnv, loadEnv } from '../common/env.js';
-import { keptSecret } from '../common/dev-secrets.js';
-import { generateKeySpec, parseKeyRing, type KeyRing } from '../protocol/index.js';
+import { boolFromEnv, intFromEnv, listFromEnv, loadEnv, logFormatFromEnv } from '../common/env.js';
+import { devOlpKeySpec, keptSecret } from '../common/dev-secrets.js';
+import { parseKeyRing, type KeyRing } from '../protocol/index.js';
 
 const schema = z.object({
   PORT: intFromEnv(3000),
@@ -30,8 +30,7 @@ const schema = z.object({
   OUTPUT_CACHE_TTL_MS: intFromEnv(60_000, 0),
   INBOX_MAX_ATTEMPTS: intFromEnv(8, 1),
   WORKERS: boolFromEnv(true),
-  // JSON lines for log collectors; readable lines when a person watches the terminal.
-  LOG_FORMAT: z.enum(['json', 'pretty']).default(process.stdout.isTTY ? 'pretty' : 'json'),
+  LOG_FORMAT: logFormatFromEnv(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
@@ -77,10 +76,7 @@ export class PortalConfig {
     this.portalId = env.PORTAL_ID;
     this.serverId = env.SERVER_ID;
     this.serverUrl = env.CONNECTOR_SERVER_URL.replace(/\/$/, '');
-    // One development key file is shared by both processes of the single-machine start.
-    this.olpKeys = parseKeyRing(
-      env.OLP_KEYS ?? keptSecret(join(this.dataDir, 'dev-olp-keys'), () => generateKeySpec('dev1')),
-    );
+    this.olpKeys = parseKeyRing(env.OLP_KEYS ?? devOlpKeySpec(this.dataDir));
     this.adminEmail = env.ADMIN_EMAIL;
     this.adminPassword = env.ADMIN_PASSWORD;
     this.authSecret = env.AUTH_SECRET ?? keptSecret(join(this.dataDir, 'portal-auth-secret'));

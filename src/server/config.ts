@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { keptSecret } from '../common/dev-secrets.js';
-import { boolFromEnv, intFromEnv, loadEnv } from '../common/env.js';
-import { generateKeySpec } from '../protocol/index.js';
+import { devOlpKeySpec, keptSecret } from '../common/dev-secrets.js';
+import { boolFromEnv, intFromEnv, loadEnv, logFormatFromEnv } from '../common/env.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -76,7 +75,7 @@ const schema = z
     OUTBOUND_LEASE: duration('5m'),
     WORKERS: boolFromEnv(true),
     WORKER_POLL: duration('1s'),
-    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    LOG_FORMAT: logFormatFromEnv(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   })
   .refine((env) => env.QUEUE_PUSH_TIMEOUT <= env.QUEUE_CONFIRM_TIMEOUT, {
@@ -144,8 +143,7 @@ export class ServerConfig {
       ? {
           id: env.PORTAL_ID,
           baseUrl: env.PORTAL_URL.replace(/\/$/, ''),
-          keySpec: () =>
-            env.OLP_KEYS ?? keptSecret(join(this.dataDir, 'dev-olp-keys'), () => generateKeySpec('dev1')),
+          keySpec: () => env.OLP_KEYS ?? devOlpKeySpec(this.dataDir),
         }
       : undefined;
     this.queue = {
