@@ -121,6 +121,12 @@ export interface Connector {
   unregister(line: ConnectorLine): Promise<ConnectorResult>;
   /** What infoConnectorsLine reports for this connector on the line. */
   info(line: ConnectorLine): Promise<ConnectorResult>;
+  /**
+   * The external account this line is connected to (`telegrambot:<bot id>`, `botframework:<app id>`),
+   * known once the settings were checked; one account serves one line only (the server deactivates
+   * the older connection). Null when the channel has no such account (live chat).
+   */
+  account?(line: ConnectorLine): Promise<string | null>;
   /** Shows the customer that operator-side delivery happened, where the channel has such a mark. */
   markDelivered?(line: ConnectorLine, items: StatusMark[]): Promise<void>;
   /** Shows the customer that the operator read the messages, where the channel has such a mark. */
