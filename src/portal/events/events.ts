@@ -30,6 +30,16 @@ export interface ErrorPayload extends Origin {
   items: OlpErrorReport[];
 }
 
+/** A session of Open Lines changed: small, ids only; readers fetch the rest. */
+export interface SessionEventPayload {
+  sessionId: number;
+  lineId: number;
+  chatId: number;
+  /** new, waiting, assigned, answered or closed. */
+  status: string;
+  operatorId: number | null;
+}
+
 /** The typed event map, with the seed's names. */
 export interface PortalEventMap {
   OnReceivedMessage: ReceivedMessagePayload;
@@ -43,6 +53,9 @@ export interface PortalEventMap {
   OnReceivedStatusBlock: Origin & { items: { chatId: string; userId: string }[] };
   OnNewChatName: Origin & { items: { chatId: string; name: string }[] };
   OnConnectorDeactivated: Origin & { reason: string };
+  SessionStatusChanged: SessionEventPayload;
+  SessionAssigned: SessionEventPayload;
+  SessionQueued: SessionEventPayload & { position: number };
 }
 
 export type PortalEventName = keyof PortalEventMap;
