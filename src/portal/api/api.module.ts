@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module.js';
 import { OpenLinesModule } from '../open-lines/open-lines.module.js';
+import { OutputModule } from '../output/output.module.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -10,6 +11,8 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { TokenService } from './auth/token.service.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { ChatsController } from './chats/chats.controller.js';
+import { ConnectorSetupService } from './connectors/connector-setup.service.js';
+import { ConnectorSetupController, ConnectorTypesController } from './connectors/connectors.controller.js';
 import { CustomerNamesRepository } from './chats/customer-names.repository.js';
 import { InboxQueryService } from './chats/inbox-query.service.js';
 import { FileDownloadsService } from './files/file-downloads.service.js';
@@ -20,11 +23,13 @@ import { UsersService } from './users/users.service.js';
 
 /** The REST API for the operator UI, under /api, behind bearer tokens (see ApiController). */
 @Module({
-  imports: [OpenLinesModule, FilesModule],
+  imports: [OpenLinesModule, FilesModule, OutputModule],
   controllers: [
     AuthController,
     UsersController,
     LinesController,
+    ConnectorTypesController,
+    ConnectorSetupController,
     AlertsController,
     ChatsController,
     FilesController,
@@ -40,6 +45,7 @@ import { UsersService } from './users/users.service.js';
     CustomerNamesRepository,
     InboxQueryService,
     FileDownloadsService,
+    ConnectorSetupService,
   ],
   exports: [FirstAdminService],
 })
