@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -15,6 +16,7 @@ export async function freePort(): Promise<number> {
 
 export interface Child {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,10 +46,30 @@ export async function startNode(
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** CPU time a process has used so far, in ms: its main thread, and all its other threads together (Linux). */
+export function threadCpuMs(pid: number): { main: number; others: number } | undefined {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  try {
+    let main = 0;
+    let others = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      // utime and stime are fields 14 and 15; the name (field 2) may hold spaces, so count after ')'.
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (tid === String(pid)) main += ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
 }

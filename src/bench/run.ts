@@ -7,7 +7,7 @@ import pg from 'pg';
 import { generateKeySpec, parseKeyRing } from '../protocol/index.js';
 import { closedLoop, openLoop, type LoadResult } from './load.js';
 import { receivingMessagePackets, type Peer } from './messages.js';
-import { startNode, type Child } from './processes.js';
+import { startNode, threadCpuMs, type Child } from './processes.js';
 import { sqliteInsertRate } from './sqlite-ceiling.js';
 import { fmt } from './stats.js';
 
@@ -52,11 +52,17 @@ function line(label: string, r: LoadResult, batch: number): void {
 
 async function inputFigures(target: Child, peer: Peer, label: string): Promise<void> {
   await closedLoop(target.url, await receivingMessagePackets(peer, 200, 50), 8); // warm-up, not reported
-  line(
-    `${label}: batches of 50, 8 clients`,
-    await closedLoop(target.url, await receivingMessagePackets(peer, 400, 50), 8),
-    50,
-  );
+  const packets = await receivingMessagePackets(peer, 400, 50);
+  const before = threadCpuMs(target.pid);
+  line(`${label}: batches of 50, 8 clients`, await closedLoop(target.url, packets, 8), 50);
+  const after = threadCpuMs(target.pid);
+  // CPU per packet hardly depends on what else the machine runs, unlike the rates above.
+  if (before && after) {
+    console.log(
+      `  ${''.padEnd(44)} CPU per packet: main thread ${fmt((after.main - before.main) / packets.length, 2)} ms,` +
+        ` other threads ${fmt((after.others - before.others) / packets.length, 2)} ms`,
+    );
+  }
   line(
     `${label}: batches of 1, 16 clients`,
     await closedLoop(target.url, await receivingMessagePackets(peer, 3000, 1), 16),

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Prisma } from '../../src/generated/portal-sqlite/client.js';
-import {
-  PostgresBatchExecutor,
-  SqliteBatchExecutor,
-  WriteBatcher,
-  type BatchExecutor,
-  type UnitRows,
-} from '../../src/portal/storage/write-batcher.js';
+import { WriteBatcher, type BatchExecutor, type UnitRows } from '../../src/portal/storage/write-batcher.js';
 import { openTestStorage, type TestStorage } from '../support/database-module.js';
 
 /** The database's real executor, counting the transactions it runs (one per batch). */
@@ -27,11 +21,7 @@ describe(WriteBatcher.name, () => {
 
   beforeAll(async () => {
     storage = await openTestStorage();
-    const sqlite = storage.db.sqliteWriter;
-    const postgres = storage.db.postgresWriter;
-    executor = new CountingExecutor(
-      sqlite ? new SqliteBatchExecutor(sqlite) : new PostgresBatchExecutor(postgres!),
-    );
+    executor = new CountingExecutor(storage.db.batchExecutor);
     batcher = new WriteBatcher(executor);
   });
   afterAll(async () => {

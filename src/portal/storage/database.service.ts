@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { pingDatabase } from '../../common/health.js';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../../generated/portal-sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../../generated/portal-postgresql/client.js';
 import { PortalConfig } from '../config.js';
+import { SqliteThreadExecutor } from './sqlite-thread-executor.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { PostgresBatchExecutor, type BatchExecutor } from './write-batcher.js';
 import { migratePostgres, migrateSqlite, readMigrations, type Provider } from '../../common/migrator.js';
 
 /**
@@ -34,8 +35,9 @@ export class DatabaseService implements OnModuleDestroy {
   private readonly logger = new Logger(DatabaseService.name);
   readonly provider: Provider;
   private db?: Db;
-  private writer?: Database.Database;
+  private writer?: SqliteThreadExecutor;
   private pgPool?: pg.Pool;
+  private executor?: BatchExecutor;
   private checkpointer?: WalCheckpointer;
 
   constructor(private readonly config: PortalConfig) {
@@ -48,17 +50,13 @@ export class DatabaseService implements OnModuleDestroy {
   }
 
   /**
-   * On SQLite, a second connection to the same file that only WriteBatcher uses: it runs the
-   * group-committed hot-path writes as synchronous transactions with statements prepared once,
-   * which Prisma (a fresh prepare and a query-engine round per statement) cannot.
+   * What WriteBatcher runs its group-committed hot-path writes on, without Prisma's query engine:
+   * on SQLite a second connection on a thread of its own (SqliteThreadExecutor), on PostgreSQL a
+   * small pool of its own.
    */
-  get sqliteWriter(): Database.Database | undefined {
-    return this.writer;
-  }
-
-  /** On PostgreSQL, the small pool WriteBatcher runs its transactions on, for the same reason. */
-  get postgresWriter(): pg.Pool | undefined {
-    return this.pgPool;
+  get batchExecutor(): BatchExecutor {
+    if (!this.executor) throw new Error('database is not connected yet');
+    return this.executor;
   }
 
   /** Applies migrations and connects; called once by the storage module's factory. */
@@ -80,16 +78,12 @@ export class DatabaseService implements OnModuleDestroy {
       // larger checkpoints (about 40 MB of WAL) and a bigger page cache keep that cheap.
       await this.db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 10000');
       await this.db.$executeRawUnsafe('PRAGMA cache_size = -65536');
-      this.writer = new Database(file, { timeout: 10_000 });
-      this.writer.pragma('synchronous = NORMAL');
-      // Checkpoints on a thread of their own (see WalCheckpointer), not in this writer's commits.
-      this.writer.pragma('wal_autocheckpoint = 0');
+      this.executor = this.writer = new SqliteThreadExecutor(file);
       this.checkpointer = new WalCheckpointer({
         file,
         everyMs: WAL_CHECKPOINT_EVERY_MS,
         onError: (message) => this.logger.warn(`WAL checkpoint failed: ${message}`),
       });
-      this.writer.pragma('cache_size = -65536');
     } else {
       const result = await migratePostgres(url, migrations);
       if (result.applied.length) this.logger.log(`applied migrations: ${result.applied.join(', ')}`);
@@ -100,6 +94,7 @@ export class DatabaseService implements OnModuleDestroy {
       // An idle connection that breaks (server restart) is dropped by the pool; unheard, the
       // pool's 'error' event would end the process.
       this.pgPool.on('error', (err) => this.logger.warn(`idle database connection lost: ${err.message}`));
+      this.executor = new PostgresBatchExecutor(this.pgPool);
     }
     await this.db.$connect();
   }
@@ -111,9 +106,9 @@ export class DatabaseService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     // Nest calls this once per provider token of this instance (two here), so it runs twice.
     const [writer, pool, checkpointer] = [this.writer, this.pgPool, this.checkpointer];
-    this.writer = this.pgPool = this.checkpointer = undefined;
+    this.writer = this.pgPool = this.checkpointer = this.executor = undefined;
     await checkpointer?.stop();
-    writer?.close();
+    await writer?.close();
     await pool?.end();
     await this.db?.$disconnect();
   }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { Prisma } from '../../generated/portal-sqlite/client.js';
 import { DatabaseService } from './database.service.js';
@@ -18,65 +17,8 @@ interface Unit {
   reject(err: unknown): void;
 }
 
-/** Statements prepared once and kept, by SQL text (the inbox's multi-row INSERT has one text per row count). */
-const MAX_PREPARED = 128;
-
-/** How Prisma's SQLite adapter stores a DateTime (its default `iso8601` format), so Prisma reads our rows back. */
-const sqliteValue = (value: unknown): unknown => {
-  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value;
-};
-
 /**
- * SQLite: each batch is one synchronous BEGIN IMMEDIATE … COMMIT on DatabaseService.sqliteWriter,
- * with prepared statements reused. Being synchronous, nothing else of this process can run in the
- * middle of it. The connection waits (blocking, up to its busy timeout) while another connection
- * holds the write lock, so this process must not keep a Prisma transaction open across awaits on
- * SQLite while writing through here; the portal has none.
- */
-export class SqliteBatchExecutor implements BatchExecutor {
-  private readonly prepared = new Map<string, Database.Statement>();
-  private readonly transaction: (units: readonly (readonly Prisma.Sql[])[]) => UnitRows[];
-
-  constructor(private readonly db: Database.Database) {
-    this.transaction = db.transaction((units: readonly (readonly Prisma.Sql[])[]) =>
-      units.map((statements) => statements.map((s) => this.execute(s))),
-    ).immediate;
-  }
-
-  run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
-    try {
-      return Promise.resolve(this.transaction(units));
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  private execute(sql: Prisma.Sql): unknown[] {
-    const statement = this.statementFor(sql.sql);
-    const values = sql.values.map(sqliteValue);
-    if (statement.reader) return statement.all(...values);
-    statement.run(...values);
-    return [];
-  }
-
-  private statementFor(text: string): Database.Statement {
-    let statement = this.prepared.get(text);
-    if (statement) {
-      // Map order is insertion order: re-inserting keeps the most recently used last.
-      this.prepared.delete(text);
-    } else {
-      statement = this.db.prepare(text);
-      if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
-    }
-    this.prepared.set(text, statement);
-    return statement;
-  }
-}
-
-/**
- * PostgreSQL: each batch is one BEGIN … COMMIT on a connection of DatabaseService.postgresWriter,
+ * PostgreSQL: each batch is one BEGIN … COMMIT on a connection of its own pool (DatabaseService.batchExecutor),
  * the statements sent as they are (Prisma.sql's `$1` form, `text`), without Prisma's query engine.
  */
 export class PostgresBatchExecutor implements BatchExecutor {
@@ -164,15 +106,7 @@ export class WriteBatcher {
 
   /** The batcher over the connected database's own writer connection(s). */
   static for(database: DatabaseService, options: Partial<WriteBatcherOptions> = {}): WriteBatcher {
-    const sqlite = database.sqliteWriter;
-    const postgres = database.postgresWriter;
-    const executor = sqlite
-      ? new SqliteBatchExecutor(sqlite)
-      : postgres
-        ? new PostgresBatchExecutor(postgres)
-        : undefined;
-    if (!executor) throw new Error('database is not connected yet');
-    return new WriteBatcher(executor, options);
+    return new WriteBatcher(database.batchExecutor, options);
   }
 
   /**
