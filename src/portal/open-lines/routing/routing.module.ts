@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { OutputModule } from '../../output/output.module.js';
+import { CustomerMessages } from '../customer-messages/customer-messages.service.js';
+import { LineSettingsRepository } from '../line-settings/line-settings.repository.js';
+import { LineSettingsService } from '../line-settings/line-settings.service.js';
+import { SessionRoutingListener } from '../listeners/session-routing.listener.js';
+import { OpenLinesModule } from '../open-lines.module.js';
+import { PresenceRepository } from '../operators/presence.repository.js';
+import { PresenceService } from '../operators/presence.service.js';
+import { SessionChanges } from '../sessions/session-changes.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { RoutingScheduler } from './routing.scheduler.js';
+import { RoutingService } from './routing.service.js';
+
+/**
+ * Routing of Open Lines: line settings, sessions, operators' presence, distribution and its
+ * timers, and the portal's own messages to customers.
+ */
+@Module({
+  imports: [OpenLinesModule, OutputModule],
+  providers: [
+    LineSettingsRepository,
+    SessionsRepository,
+    PresenceRepository,
+    LineSettingsService,
+    SessionChanges,
+    RoutingService,
+    SessionsService,
+    PresenceService,
+    CustomerMessages,
+    RoutingScheduler,
+    SessionRoutingListener,
+  ],
+  exports: [
+    LineSettingsService,
+    SessionsService,
+    SessionsRepository,
+    PresenceService,
+    RoutingService,
+    RoutingScheduler,
+    CustomerMessages,
+  ],
+})
+export class RoutingModule {}
