@@ -15,6 +15,18 @@ export async function createPortalApp(config: PortalConfig): Promise<NestFastify
     { rawBody: true, logger: createLogger(config.logFormat, config.logLevel), bufferLogs: true },
   );
   app.enableShutdownHooks();
+  // Operators' uploads (POST /api/uploads) arrive as the raw bytes; FilesService streams them
+  // into the file store, which enforces FILE_MAX_BYTES, so the body is not buffered here.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser(
+      'application/octet-stream',
+      { bodyLimit: config.files.maxBytes },
+      (_req, payload, done) => {
+        done(null, payload);
+      },
+    );
   const doc = new DocumentBuilder()
     .setTitle('Switchboard portal')
     .setDescription('REST API of the operator inbox, and the OLP/1 input endpoint')

@@ -30,6 +30,10 @@ const schema = z.object({
   OUTPUT_CACHE_TTL_MS: intFromEnv(60_000, 0),
   INBOX_MAX_ATTEMPTS: intFromEnv(8, 1),
   WORKERS: boolFromEnv(true),
+  STREAM_POLL_MS: intFromEnv(250, 10),
+  STREAM_HEARTBEAT_MS: intFromEnv(15_000, 100),
+  STREAM_TOKEN_TTL_SECONDS: intFromEnv(60, 1),
+  OPERATOR_EVENTS_RETAIN_HOURS: intFromEnv(72, 1),
   LOG_FORMAT: logFormatFromEnv(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
@@ -64,6 +68,17 @@ export class PortalConfig {
   readonly inboxMaxAttempts: number;
   /** Whether this process runs the inbox and outbox workers. */
   readonly workers: boolean;
+  /** The operators' event stream (GET /api/stream) and its stored events. */
+  readonly stream: {
+    /** How often a process with stream clients looks for events other processes stored. */
+    pollMs: number;
+    /** Interval of the comment lines that keep idle connections (and proxies) open. */
+    heartbeatMs: number;
+    /** Lifetime of a stream token (the query-string credential EventSource can send). */
+    tokenTtlSeconds: number;
+    /** Stored events older than this are deleted (by processes running the workers). */
+    retainMs: number;
+  };
   readonly logFormat: 'json' | 'pretty';
   readonly logLevel: PortalEnv['LOG_LEVEL'];
 
@@ -95,6 +110,12 @@ export class PortalConfig {
     };
     this.inboxMaxAttempts = env.INBOX_MAX_ATTEMPTS;
     this.workers = env.WORKERS;
+    this.stream = {
+      pollMs: env.STREAM_POLL_MS,
+      heartbeatMs: env.STREAM_HEARTBEAT_MS,
+      tokenTtlSeconds: env.STREAM_TOKEN_TTL_SECONDS,
+      retainMs: env.OPERATOR_EVENTS_RETAIN_HOURS * 3_600_000,
+    };
     this.logFormat = env.LOG_FORMAT;
     this.logLevel = env.LOG_LEVEL;
   }

@@ -40,6 +40,41 @@ export interface SessionEventPayload {
   operatorId: number | null;
 }
 
+/** A message of a chat was stored, edited or deleted; the ids are our own rows. */
+export interface ChatMessagePayload {
+  chatId: number;
+  messageId: number;
+  /** The chat's connector and portal line id. */
+  connector: string;
+  line: string;
+  direction: 'in' | 'out';
+  change: 'created' | 'edited' | 'deleted';
+  /** Set on the first message of a chat that did not exist before. */
+  chatCreated?: boolean;
+}
+
+/** An operator's message moved to another status (pending, sent, delivered, read, failed). */
+export interface MessageStatusPayload {
+  chatId: number;
+  messageId: number;
+  line: string;
+  status: string;
+  error: string | null;
+}
+
+/** The outbox finished with a call: the server accepted it, or refused it for good. */
+export interface OutboxCallSettledPayload {
+  outboxId: number;
+  connector: string;
+  line: string | null;
+  method: string;
+  /** JSON of the call's argument list, as stored. */
+  data: string;
+  state: 'sent' | 'failed';
+  /** `code: message` of the refusal. */
+  error: string | null;
+}
+
 /** The typed event map, with the seed's names. */
 export interface PortalEventMap {
   OnReceivedMessage: ReceivedMessagePayload;
@@ -53,6 +88,9 @@ export interface PortalEventMap {
   OnReceivedStatusBlock: Origin & { items: { chatId: string; userId: string }[] };
   OnNewChatName: Origin & { items: { chatId: string; name: string }[] };
   OnConnectorDeactivated: Origin & { reason: string };
+  OnChatMessage: ChatMessagePayload;
+  OnMessageStatus: MessageStatusPayload;
+  OnOutboxCallSettled: OutboxCallSettledPayload;
   SessionStatusChanged: SessionEventPayload;
   SessionAssigned: SessionEventPayload;
   SessionQueued: SessionEventPayload & { position: number };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { fileTypeFromFile } from 'file-type';
@@ -36,6 +37,7 @@ export class FilesService {
   private readonly logger = new Logger(FilesService.name);
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly maxBytes: number;
 
   constructor(
     config: PortalConfig,
@@ -46,6 +48,7 @@ export class FilesService {
     @Optional() @Inject(FILE_RETRY_BACKOFF_MS) backoffMs?: number,
   ) {
     this.attempts = config.files.attempts;
+    this.maxBytes = config.files.maxBytes;
     this.backoffMs = backoffMs ?? DEFAULT_BACKOFF_MS;
   }
 
@@ -69,6 +72,15 @@ export class FilesService {
         await sleep(this.backoffMs * 2 ** (attempt - 1));
       }
     }
+  }
+
+  /**
+   * Stores a file an operator uploaded (to send it to a customer). Fails with FileTooLargeError
+   * past FILE_MAX_BYTES.
+   */
+  async storeUpload(source: Readable, meta: { name: string; type?: string }): Promise<StoredFileRow> {
+    const content = await this.store.put(source, this.maxBytes);
+    return this.record({ url: '', name: meta.name, type: meta.type }, { ...content, contentType: null });
   }
 
   async find(id: string): Promise<StoredFileRow | null> {
@@ -96,7 +108,7 @@ export class FilesService {
       name: fileName(file),
       mime: sniffed?.mime ?? declaredMime(file.type) ?? 'application/octet-stream',
       size: content.size,
-      sourceUrl: file.url,
+      sourceUrl: file.url || null,
       createdAt: this.clock.now(),
     });
   }

@@ -3,11 +3,14 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { PortalConfig } from '../config.js';
+import type { OutboxCallSettledPayload } from '../events/events.js';
+import { PortalEvents } from '../events/portal-events.js';
 import { OlpHttpClient } from './olp-http.client.js';
 import { classifyAnswer, type DeliveryOutcome } from './olp-reply.js';
 import { OUTBOX_POLICY, type OutboxPolicy, retryDelayMs } from './outbox.policy.js';
@@ -36,6 +39,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly client: OlpHttpClient,
     private readonly clock: Clock,
     @Inject(OUTBOX_POLICY) private readonly policy: OutboxPolicy,
+    @Optional() private readonly events?: PortalEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -149,12 +153,15 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     switch (outcome.kind) {
       case 'sent':
-        await this.repo.markSent({ id, token, now: this.clock.now() });
+        if (await this.repo.markSent({ id, token, now: this.clock.now() })) {
+          await this.settled(call, 'sent', null);
+        }
         return;
       case 'failed': {
         const failure = { lastError: outcome.message, errorCode: outcome.code, httpStatus: outcome.status };
-        await this.repo.markFailed({ id, token, failure });
+        const recorded = await this.repo.markFailed({ id, token, failure });
         this.logger.error(`${label} was refused for good: ${outcome.code}: ${outcome.message}`);
+        if (recorded) await this.settled(call, 'failed', `${outcome.code}: ${outcome.message}`);
         return;
       }
       case 'retry': {
@@ -167,6 +174,30 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
     }
+  }
+
+  /**
+   * Tells the rooms upstream (replies track their messages' status by it). The call's outcome is
+   * already stored; a listener that fails is logged, not retried.
+   */
+  private async settled(
+    call: OutboxCallRow,
+    state: OutboxCallSettledPayload['state'],
+    error: string | null,
+  ): Promise<void> {
+    if (!this.events) return;
+    const payload: OutboxCallSettledPayload = {
+      outboxId: call.id,
+      connector: call.connector,
+      line: call.line,
+      method: call.method,
+      data: call.data,
+      state,
+      error,
+    };
+    await this.events.emit('OnOutboxCallSettled', payload).catch((err: unknown) => {
+      this.logger.error(`a listener of outbox call ${call.id} failed: ${describe(err)}`);
+    });
   }
 
   private async attempt(call: OutboxCallRow): Promise<DeliveryOutcome | 'aborted'> {

@@ -54,6 +54,10 @@ export class ChatsRepository {
     });
   }
 
+  findByKey(key: ChatKey): Promise<Chat | null> {
+    return this.db.client.chat.findUnique({ where: { connector_lineId_externalChatId: key } });
+  }
+
   findById(id: number): Promise<Chat | null> {
     return this.db.client.chat.findUnique({ where: { id } });
   }

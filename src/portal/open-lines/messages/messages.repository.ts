@@ -3,8 +3,12 @@ import { Prisma, type Message } from '../../../generated/portal-sqlite/client.js
 import { DatabaseService } from '../../storage/database.service.js';
 
 export type MessageDirection = 'in' | 'out';
-/** 'received' for customers' messages; operators' messages move on to delivered, read or failed. */
-export type MessageStatus = 'received' | 'delivered' | 'read' | 'failed';
+/**
+ * Customers' messages are 'received', then 'read' once an operator read them. Operators'
+ * messages: pending (in the outbox), sent (the connector server took it), delivered, read, or
+ * failed (with the reason in `error`).
+ */
+export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 /** A customer's message, addressed by its chat and the channel's id. */
 export interface IncomingRef {
@@ -114,6 +118,20 @@ export class MessagesRepository {
       data: { status: 'failed' satisfies MessageStatus, error: opts.reason, updatedAt: opts.at },
     });
     return count > 0;
+  }
+
+  async findById(id: number): Promise<Message | null> {
+    return this.db.client.message.findUnique({ where: { id } });
+  }
+
+  async findIncoming(ref: IncomingRef): Promise<Message | null> {
+    return this.db.client.message.findFirst({
+      where: { chatId: ref.chatId, externalId: ref.externalId, direction: 'in' },
+    });
+  }
+
+  async findOutgoing(ref: OutgoingRef): Promise<Message | null> {
+    return this.db.client.message.findFirst({ where: { id: ref.id, chatId: ref.chatId, direction: 'out' } });
   }
 
   /** A page of a chat's messages, oldest first, ending just before `beforeId` (or at the newest). */

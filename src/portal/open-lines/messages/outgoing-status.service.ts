@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../common/clock.js';
 import type { ErrorPayload, Origin, StatusPayload } from '../../events/events.js';
+import { PortalEvents } from '../../events/portal-events.js';
 import { ChatsRepository } from '../chats/chats.repository.js';
 import { parseRowId } from '../row-id.js';
 import { MessagesRepository, type OutgoingRef } from './messages.repository.js';
@@ -18,6 +19,7 @@ export class OutgoingStatusService {
     private readonly chats: ChatsRepository,
     private readonly messages: MessagesRepository,
     private readonly clock: Clock,
+    private readonly events: PortalEvents,
   ) {}
 
   async markDelivered(p: StatusPayload): Promise<void> {
@@ -29,6 +31,7 @@ export class OutgoingStatusService {
         at: this.clock.now(),
       });
       if (!found) this.skip(p, item.im, 'delivery');
+      else await this.changed(p, ref);
     }
   }
 
@@ -37,6 +40,7 @@ export class OutgoingStatusService {
       const ref = await this.resolve(p, item.im);
       if (!ref) continue;
       if (!(await this.messages.markRead(ref, this.clock.now()))) this.skip(p, item.im, 'reading');
+      else await this.changed(p, ref);
     }
   }
 
@@ -47,7 +51,21 @@ export class OutgoingStatusService {
       const reason = item.code ? `${item.code}: ${item.message}` : item.message;
       const found = await this.messages.markFailed(ref, { reason, at: this.clock.now() });
       if (!found) this.skip(p, item.im, 'error');
+      else await this.changed(p, ref);
     }
+  }
+
+  /** Tells the operators' stream what the message's status now is. */
+  private async changed(origin: Origin, ref: OutgoingRef): Promise<void> {
+    const row = await this.messages.findOutgoing(ref);
+    if (!row) return;
+    await this.events.emit('OnMessageStatus', {
+      chatId: ref.chatId,
+      messageId: ref.id,
+      line: origin.line,
+      status: row.status,
+      error: row.error,
+    });
   }
 
   private async resolve(
