@@ -259,6 +259,22 @@ describe('Input inbox (database)', () => {
       ]);
     });
 
+    it('should find the heads of other chats behind a long backlog of one chat', async () => {
+      const repository = new InboxRepository(storage.db, WriteBatcher.for(storage.db));
+      const backlog = Array.from({ length: 40 }, () => olpMessage({ chatId: 'busy' }));
+      const others = [olpMessage({ chatId: 'quiet-1' }), olpMessage({ chatId: 'quiet-2' })];
+      await store(backlog);
+      await store(others);
+
+      const heads = await repository.findDueHeads({ now: storage.clock.now(), limit: 3 });
+
+      expect(heads.map((h) => h.messageId)).toEqual([
+        backlog[0].message.id,
+        others[0].message.id,
+        others[1].message.id,
+      ]);
+    });
+
     it('should let the rest of a chat go on once an earlier message failed for good', async () => {
       const worker = newWorker();
       const [m1, m2] = [olpMessage({ chatId: 'c1' }), olpMessage({ chatId: 'c1' })];

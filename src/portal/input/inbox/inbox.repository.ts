@@ -38,6 +38,9 @@ export interface NewInboxMessage {
 /** Either of the two unfinished states: a row in one of them holds back the later rows of its chat. */
 const OPEN_STATES = ['pending', 'processing'] as const;
 
+/** How many due rows findDueHeads reads per head it wants, to find heads past a chat's backlog. */
+const HEAD_READ_AHEAD = 8;
+
 /** Two-key advisory lock class for inbox writes on PostgreSQL (the migrator uses the one-key space). */
 const PG_INBOX_LOCK_CLASS = 4_242;
 
@@ -156,20 +159,37 @@ export class InboxRepository {
    * Due rows that are the oldest unfinished row of their chat, oldest first: a pending row whose
    * time has come, or a processing row whose lease ran out (its process died). A later row of a
    * chat never comes before an earlier one that is still pending, retrying or processing.
+   *
+   * Fresh rows (never claimed) are due from the moment they are stored, so the first one of a chat
+   * in id order is its head; only claimed rows (processing, or waiting for a retry) can hold a chat
+   * back unseen, and the partial index inbox_messages_claimed_chat_idx covers exactly those.
    */
   async findDueHeads(opts: { now: Date; limit: number }): Promise<InboxRow[]> {
-    const heads = await this.database.client.$queryRaw<{ id: number | bigint }[]>`
-      SELECT m.id FROM inbox_messages m
-      WHERE m.state IN ('pending', 'processing') AND m.next_attempt_at <= ${opts.now}
+    // Several due rows of one chat may come before other chats' rows: read ahead, keep one per chat.
+    const readAhead = Math.min(Math.max(opts.limit * HEAD_READ_AHEAD, 64), 1_000);
+    const due = await this.database.client.$queryRaw<
+      { id: number | bigint; connector: string; lineId: string; chatId: string }[]
+    >`
+      SELECT m.id, m.connector, m.line_id AS "lineId", m.chat_id AS "chatId" FROM inbox_messages m
+      WHERE m.state IN ('pending', 'processing') AND (m.attempts = 0 OR m.next_attempt_at <= ${opts.now})
         AND NOT EXISTS (
           SELECT 1 FROM inbox_messages e
           WHERE e.connector = m.connector AND e.line_id = m.line_id AND e.chat_id = m.chat_id
-            AND e.state IN ('pending', 'processing') AND e.id < m.id)
+            AND e.attempts > 0 AND e.state IN ('pending', 'processing') AND e.id < m.id)
       ORDER BY m.id
-      LIMIT ${opts.limit}`;
+      LIMIT ${readAhead}`;
+    const chats = new Set<string>();
+    const heads: number[] = [];
+    for (const row of due) {
+      const chat = JSON.stringify([row.connector, row.lineId, row.chatId]);
+      if (chats.has(chat)) continue;
+      chats.add(chat);
+      heads.push(Number(row.id));
+      if (heads.length === opts.limit) break;
+    }
     if (heads.length === 0) return [];
     const rows = await this.database.client.inboxMessage.findMany({
-      where: { id: { in: heads.map((h) => Number(h.id)) } },
+      where: { id: { in: heads } },
       orderBy: { id: 'asc' },
     });
     return rows.map(toRow);
@@ -187,7 +207,8 @@ export class InboxRepository {
         id: row.id,
         state: { in: [...OPEN_STATES] },
         attempts: row.attempts,
-        nextAttemptAt: { lte: opts.now },
+        // A fresh row is due once stored (see findDueHeads), whatever another process's clock said.
+        ...(row.attempts === 0 ? {} : { nextAttemptAt: { lte: opts.now } }),
       },
       data: { state: 'processing', attempts, nextAttemptAt: opts.leaseUntil },
     });
