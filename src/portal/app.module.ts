@@ -6,6 +6,7 @@ import { EventsModule } from './events/events.module.js';
 import { HealthController } from '../common/health.js';
 import { InputModule } from './input/input.module.js';
 import { OpenLinesModule } from './open-lines/open-lines.module.js';
+import { RoutingModule } from './open-lines/routing/routing.module.js';
 import { OutputModule } from './output/output.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         OutputModule,
         PipelinesModule,
         OpenLinesModule,
+        RoutingModule,
         InputModule,
         ApiModule,
       ],

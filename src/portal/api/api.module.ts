@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module.js';
 import { OpenLinesModule } from '../open-lines/open-lines.module.js';
-import { OperatorEventsModule } from '../open-lines/operator-events/operator-events.module.js';
-import { RepliesModule } from '../open-lines/replies/replies.module.js';
 import { OutputModule } from '../output/output.module.js';
+import { RoutingModule } from '../open-lines/routing/routing.module.js';
+import { LineSettingsController } from './line-settings/line-settings.controller.js';
+import { OperatorsController } from './operators/operators.controller.js';
+import { SessionsController } from './sessions/sessions.controller.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -22,20 +24,10 @@ import { FilesController } from './files/files.controller.js';
 import { LinesController } from './lines/lines.controller.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
-import { FileLinksController } from './replies/file-links.controller.js';
-import { RepliesApiService } from './replies/replies-api.service.js';
-import {
-  ChatRepliesController,
-  OperatorMessagesController,
-  UploadsController,
-} from './replies/replies.controller.js';
-import { OperatorStreamService } from './stream/operator-stream.service.js';
-import { StreamController } from './stream/stream.controller.js';
-import { StreamTokenService } from './stream/stream-token.service.js';
 
 /** The REST API for the operator UI, under /api, behind bearer tokens (see ApiController). */
 @Module({
-  imports: [OpenLinesModule, FilesModule, OutputModule, RepliesModule, OperatorEventsModule],
+  imports: [OpenLinesModule, RoutingModule, FilesModule, OutputModule],
   controllers: [
     AuthController,
     UsersController,
@@ -45,11 +37,9 @@ import { StreamTokenService } from './stream/stream-token.service.js';
     AlertsController,
     ChatsController,
     FilesController,
-    ChatRepliesController,
-    OperatorMessagesController,
-    UploadsController,
-    FileLinksController,
-    StreamController,
+    SessionsController,
+    OperatorsController,
+    LineSettingsController,
   ],
   providers: [
     TokenService,
@@ -63,9 +53,6 @@ import { StreamTokenService } from './stream/stream-token.service.js';
     InboxQueryService,
     FileDownloadsService,
     ConnectorSetupService,
-    RepliesApiService,
-    StreamTokenService,
-    OperatorStreamService,
   ],
   exports: [FirstAdminService],
 })

@@ -42,6 +42,10 @@ export class LineSettingsRepository {
     return (await this.db.client.lineOperator.count({ where: opts })) > 0;
   }
 
+  async userExists(userId: number): Promise<boolean> {
+    return (await this.db.client.user.count({ where: { id: userId } })) > 0;
+  }
+
   async linesOfOperator(userId: number): Promise<number[]> {
     const rows = await this.db.client.lineOperator.findMany({ where: { userId }, select: { lineId: true } });
     return rows.map((r) => r.lineId);

@@ -22,8 +22,11 @@ export class LineSettingsService {
   /** Applies a partial change over the stored settings; the result is validated as a whole. */
   async update(lineId: number, patch: Record<string, unknown>): Promise<LineSettings> {
     await this.requireLine(lineId);
+    const unknown = Object.keys(patch).filter((k) => !(k in lineSettingsSchema.shape));
+    if (unknown.length) throw new BadRequestException(`unknown settings: ${unknown.join(', ')}`);
     const merged = lineSettingsSchema.safeParse({ ...(await this.get(lineId)), ...patch });
-    if (!merged.success) throw new BadRequestException(merged.error.issues.map((i) => i.message));
+    if (!merged.success)
+      throw new BadRequestException(merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     const bad = merged.data.bot?.options.find((o) => o.action === 'line' && o.lineId === lineId);
     if (bad) throw new BadRequestException(`bot option ${bad.key} routes to its own line`);
     await this.repo.saveData({ lineId, data: JSON.stringify(merged.data), at: this.clock.now() });

@@ -8,6 +8,7 @@ import { OpenLinesModule } from '../open-lines.module.js';
 import { PresenceRepository } from '../operators/presence.repository.js';
 import { PresenceService } from '../operators/presence.service.js';
 import { SessionChanges } from '../sessions/session-changes.js';
+import { SessionQueryService } from '../sessions/session-query.service.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { RoutingScheduler } from './routing.scheduler.js';
@@ -27,6 +28,7 @@ import { RoutingService } from './routing.service.js';
     SessionChanges,
     RoutingService,
     SessionsService,
+    SessionQueryService,
     PresenceService,
     CustomerMessages,
     RoutingScheduler,
@@ -34,6 +36,7 @@ import { RoutingService } from './routing.service.js';
   ],
   exports: [
     LineSettingsService,
+    SessionQueryService,
     SessionsService,
     SessionsRepository,
     PresenceService,

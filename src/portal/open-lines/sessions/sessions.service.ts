@@ -225,6 +225,9 @@ export class SessionsService {
   async transferToOperator(id: number, userId: number, toOperatorId: number): Promise<Session> {
     const s = await this.requireAssignee(id, userId);
     if (toOperatorId === userId) throw new ConflictException('the session is already yours');
+    if (!(await this.lineOperators.userExists(toOperatorId))) {
+      throw new NotFoundException(`user ${toOperatorId} does not exist`);
+    }
     const settings = await this.settings.get(s.lineId);
     const now = this.clock.now();
     const next = await this.orConflict(
