@@ -13,6 +13,7 @@ import { DefaultPortalRegistration } from './portals/default-portal.js';
 import { PortalsModule } from './portals/portals.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TelegramModule } from './connectors/telegram/telegram.module.js';
 import { Wakeup } from './workers/wakeup.js';
 import { WorkersModule } from './workers/workers.module.js';
 
@@ -44,6 +45,7 @@ export class ServerAppModule {
         InputModule,
         HooksModule,
         WorkersModule,
+        TelegramModule,
       ],
       controllers: [HealthController],
       providers: [...coreProviders(config, opts.clock ?? new Clock()), DefaultPortalRegistration],

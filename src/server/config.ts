@@ -73,6 +73,8 @@ const schema = z
     DEAD_LETTER_RETENTION: duration('30d'),
     OUTBOUND_RETRY_SCHEDULE: durationList('10s,1m,5m,15m,1h'),
     OUTBOUND_LEASE: duration('5m'),
+    TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
+    TELEGRAM_FILE_LINK_TTL: duration('7d'),
     WORKERS: boolFromEnv(true),
     WORKER_POLL: duration('1s'),
     LOG_FORMAT: logFormatFromEnv(),
@@ -124,6 +126,12 @@ export class ServerConfig {
     /** How long a worker owns a line's outbound calls before another process may take them over. */
     leaseMs: number;
   };
+  readonly telegram: {
+    /** Base of the Bot API (`<base>/bot<token>/<method>`, files at `<base>/file/bot<token>/<path>`). */
+    apiUrl: string;
+    /** How long a file link handed to the portal stays valid. */
+    fileLinkTtlMs: number;
+  };
   /** Whether this process runs the queue and outbound workers. */
   readonly workers: boolean;
   readonly workerPollMs: number;
@@ -155,6 +163,10 @@ export class ServerConfig {
       deadLetterRetentionMs: env.DEAD_LETTER_RETENTION,
     };
     this.outbound = { retryScheduleMs: env.OUTBOUND_RETRY_SCHEDULE, leaseMs: env.OUTBOUND_LEASE };
+    this.telegram = {
+      apiUrl: env.TELEGRAM_API_URL.replace(/\/$/, ''),
+      fileLinkTtlMs: env.TELEGRAM_FILE_LINK_TTL,
+    };
     this.workers = env.WORKERS;
     this.workerPollMs = env.WORKER_POLL;
     this.logFormat = env.LOG_FORMAT;

@@ -1,7 +1,8 @@
 import type { ConnectorDefinition } from './connector.js';
+import { telegramConnector } from './telegram/telegram.connector.js';
 
 /**
  * The channels this build serves. Telegram, Bot Framework (with its virtual channels) and live
  * chat are added here as each connector lands in `connectors/<channel>/`.
  */
-export const BUILT_IN_CONNECTORS: ConnectorDefinition[] = [];
+export const BUILT_IN_CONNECTORS: ConnectorDefinition[] = [telegramConnector];

@@ -1,5 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CONNECTOR_DEFINITIONS, type Connector, type ConnectorDefinition } from './connector.js';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import {
+  CONNECTOR_DEFINITIONS,
+  type Connector,
+  type ConnectorContext,
+  type ConnectorDefinition,
+} from './connector.js';
 
 /** A connector id: a real channel, or `<real>.<channel>` for a virtual one. */
 export const CONNECTOR_ID = /^[a-z0-9_-]{1,64}(\.[a-z0-9_-]{1,64})?$/i;
@@ -16,7 +22,18 @@ export class ConnectorFactory {
   private readonly definitions = new Map<string, ConnectorDefinition>();
   private readonly built = new Map<string, ResolvedConnector>();
 
-  constructor(@Inject(CONNECTOR_DEFINITIONS) definitions: ConnectorDefinition[]) {
+  private readonly context: ConnectorContext;
+
+  constructor(
+    @Inject(CONNECTOR_DEFINITIONS) definitions: ConnectorDefinition[],
+    @Optional() moduleRef?: ModuleRef,
+  ) {
+    this.context = {
+      get: (type) => {
+        if (!moduleRef) throw new Error('this connector factory has no container to build connectors from');
+        return moduleRef.get(type, { strict: false });
+      },
+    };
     for (const def of definitions) {
       if (!CONNECTOR_ID.test(def.id) || def.id.includes('.')) {
         throw new Error(`connector definition id "${def.id}" must be a real channel id without a dot`);
@@ -36,7 +53,7 @@ export class ConnectorFactory {
     const channel = dot < 0 ? null : id.slice(dot + 1);
     const def = this.definitions.get(real);
     if (!def || (channel !== null && !def.virtualChannels)) return undefined;
-    const resolved = { connector: def.create(channel), channel };
+    const resolved = { connector: def.create(channel, this.context), channel };
     this.built.set(id, resolved);
     return resolved;
   }

@@ -59,6 +59,11 @@ export interface ParsedHook {
   items: InboundItem[];
   /** The channel's expected answer; 200 `{"ok":true}` when absent. */
   reply?: HookReply;
+  /**
+   * The channel's own id of this delivery (Telegram `update_id`). A delivery whose key the line
+   * already has is answered without queueing anything again; the key is stored with the items.
+   */
+  receiptKey?: string;
 }
 
 /** Outcome of one outgoing item on the channel; a transient failure is thrown instead, and retried. */
@@ -83,6 +88,17 @@ export class ConnectorError extends Error {
   ) {
     super(message);
     this.name = 'ConnectorError';
+  }
+}
+
+/** A transient failure whose retry the channel timed (Telegram's 429 `retry_after`): retried after `retryAfterMs`. */
+export class RetryAfter extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryAfter';
   }
 }
 
@@ -140,7 +156,12 @@ export interface ConnectorDefinition {
   /** Whether `<id>.<channel>` ids are virtual channels served by this connector (`botframework.skype`). */
   virtualChannels: boolean;
   /** Builds the connector for one full id; called once per id. */
-  create(channel: string | null): Connector;
+  create(channel: string | null, context: ConnectorContext): Connector;
+}
+
+/** What a connector may take from the server when it is built: its injectable services by class. */
+export interface ConnectorContext {
+  get<T>(type: abstract new (...args: never[]) => T): T;
 }
 
 /** Multi-provider token: every registered ConnectorDefinition. */

@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectorFactory } from '../connectors/connector-factory.js';
-import { HookRejected, type HookReply, type HookRequest } from '../connectors/connector.js';
+import { HookRejected, type HookReply, type HookRequest, type ParsedHook } from '../connectors/connector.js';
 import { LineSettings } from '../lines/line-settings.service.js';
 import { LinesRepository } from '../lines/lines.repository.js';
-import { PortalQueue } from '../queue/portal-queue.service.js';
+import { Clock } from '../../common/clock.js';
+import { PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
+import { Wakeup } from '../workers/wakeup.js';
+import { HookReceiptsRepository } from './hook-receipts.repository.js';
 
 const refusal = (status: number, code: string, message: string): HookReply => ({
   status,
@@ -24,6 +27,9 @@ export class HookService {
     private readonly factory: ConnectorFactory,
     private readonly settings: LineSettings,
     private readonly queue: PortalQueue,
+    private readonly receipts: HookReceiptsRepository,
+    private readonly clock: Clock,
+    private readonly wakeup: Wakeup,
   ) {}
 
   async receive(request: HookRequest): Promise<HookReply> {
@@ -40,11 +46,20 @@ export class HookService {
     try {
       await connector.verify(line, request);
       const parsed = await connector.parse(line, request);
-      await this.queue.enqueue(row.id, parsed.items);
+      if (parsed.receiptKey === undefined) await this.queue.enqueue(row.id, parsed.items);
+      else await this.enqueueOnce(row.id, parsed.receiptKey, parsed);
       return parsed.reply ?? { status: 200, body: { ok: true } };
     } catch (err) {
       if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
       throw err;
     }
+  }
+
+  /** A redelivered webhook is answered as the first one was, and queues nothing. */
+  private async enqueueOnce(lineRef: number, key: string, parsed: ParsedHook): Promise<void> {
+    const items = toQueueInserts(parsed.items);
+    if (!items.length) return;
+    const fresh = await this.receipts.appendOnce({ lineRef, key, items, now: this.clock.now() });
+    if (fresh) this.wakeup.notify();
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import { LinesModule } from '../lines/lines.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
 import { PortalsModule } from '../portals/portals.module.js';
@@ -40,7 +41,7 @@ const HANDLERS = [
 ];
 
 @Module({
-  imports: [PortalsModule, LinesModule, QueueModule, OutboundModule],
+  imports: [PortalsModule, LinesModule, QueueModule, OutboundModule, AccountsModule],
   controllers: [OlpController],
   providers: [
     ...HANDLERS,

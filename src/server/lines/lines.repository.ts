@@ -47,6 +47,10 @@ export class LinesRepository {
     return this.db.client.line.findUnique({ where: { hash: opts.hash }, select: lineColumns });
   }
 
+  findById(opts: { id: number }): Promise<LineRow | null> {
+    return this.db.client.line.findUnique({ where: { id: opts.id }, select: lineColumns });
+  }
+
   find(key: LineKey): Promise<LineRow | null> {
     return this.db.client.line.findUnique({
       where: { portalId_connector_lineId: key },

@@ -10,6 +10,7 @@ import type {
   InboundItem,
   StatusMark,
 } from '../connectors/connector.js';
+import { RetryAfter } from '../connectors/connector.js';
 import { ServerConfig } from '../config.js';
 import { LineSettings } from '../lines/line-settings.service.js';
 import { LinesRepository } from '../lines/lines.repository.js';
@@ -153,7 +154,9 @@ export class OutboundWorker {
   private async retry(claim: LineClaim, call: OutboundCallRow, err: unknown): Promise<CallOutcome> {
     const reason = err instanceof Error ? err.message : String(err);
     const attempts = call.attempts + 1;
-    const wait = this.config.outbound.retryScheduleMs[attempts - 1];
+    const scheduled = this.config.outbound.retryScheduleMs[attempts - 1];
+    // The channel said when to come back (a rate limit): then, not on our own schedule.
+    const wait = scheduled !== undefined && err instanceof RetryAfter ? err.retryAfterMs : scheduled;
     const now = this.clock.now();
     const where = `${claim.portalId}/${claim.connector}/${claim.lineId} call ${call.id} (${call.method})`;
     if (wait !== undefined) {

@@ -9,6 +9,6 @@ import { QueueRepository } from './queue.repository.js';
 @Module({
   imports: [PortalsModule],
   providers: [QueueRepository, PortalQueue, PortalClient, QueueWorker, DeadLetters],
-  exports: [QueueRepository, PortalQueue, QueueWorker, DeadLetters],
+  exports: [QueueRepository, PortalQueue, PortalClient, QueueWorker, DeadLetters],
 })
 export class QueueModule {}

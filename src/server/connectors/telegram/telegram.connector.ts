@@ -1,0 +1,233 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { OlpOutgoing } from '../../../protocol/index.js';
+import {
+  ConnectorError,
+  HookRejected,
+  RetryAfter,
+  type Connector,
+  type ConnectorDefinition,
+  type ConnectorLine,
+  type ConnectorResult,
+  type ConnectorSettings,
+  type DeliveryResult,
+  type HookRequest,
+  type ParsedHook,
+} from '../connector.js';
+import { bbCodeToHtml } from './bbcode-html.js';
+import { TelegramFileLinks } from './file-links.js';
+import { TelegramApi, TelegramApiError } from './telegram-api.js';
+import { ALLOWED_UPDATES, type TgMessage, type TgUpdate, type TgUser } from './telegram.types.js';
+import { updateToItems } from './update-parser.js';
+
+export const TELEGRAM_CONNECTOR_ID = 'telegrambot';
+
+/** `<bot id>:<secret>` as BotFather issues it. */
+const TOKEN_SHAPE = /^(\d{1,20}):[A-Za-z0-9_-]{30,64}$/;
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+interface TelegramSettings {
+  token: string;
+  /** Telegram sends it back in SECRET_HEADER with every webhook (setWebhook's secret_token). */
+  secretToken: string;
+}
+
+function settingsOf(line: ConnectorLine): TelegramSettings {
+  const { token, secretToken } = line.settings as Partial<TelegramSettings>;
+  if (typeof token !== 'string' || typeof secretToken !== 'string') {
+    throw new ConnectorError(
+      'NOT_CONFIGURED',
+      'the Telegram bot token is not saved; call saveSettings first',
+    );
+  }
+  return { token, secretToken };
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Fixed-length digests, so the comparison takes the same time whatever the header holds. */
+const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
+
+/** Telegram accepts links for photos and documents and fetches them itself. */
+const isImage = (type: string) => /^image\/(jpeg|png|gif|webp)$/i.test(type);
+
+const messageIds = (item: OlpOutgoing): string[] => {
+  const id = item.message.id;
+  return id === undefined ? [] : Array.isArray(id) ? id : [id];
+};
+
+/**
+ * A Telegram bot (Bot API): webhooks with a secret token, updates into OLP messages, operator
+ * messages out as HTML. Rate limits (429) are retried after Telegram's retry_after; other
+ * refusals are reported to the portal with the Telegram error code.
+ */
+export class TelegramConnector implements Connector {
+  constructor(
+    private readonly api: TelegramApi,
+    private readonly links: TelegramFileLinks,
+  ) {}
+
+  verify(line: ConnectorLine, request: HookRequest): Promise<void> {
+    const header = request.headers[SECRET_HEADER];
+    const given = Array.isArray(header) ? header[0] : header;
+    const expected = (line.settings as Partial<TelegramSettings>).secretToken;
+    if (typeof expected !== 'string' || typeof given !== 'string' || !sameSecret(given, expected)) {
+      return Promise.reject(new HookRejected(401, 'the secret token does not match'));
+    }
+    return Promise.resolve();
+  }
+
+  parse(line: ConnectorLine, request: HookRequest): Promise<ParsedHook> {
+    const update = request.body as TgUpdate | null;
+    if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
+      return Promise.reject(new HookRejected(400, 'the body is not a Telegram Update'));
+    }
+    const items = updateToItems(update, (file) =>
+      this.links.url({ lineRef: line.ref, fileId: file.fileId, name: file.name, type: file.type }),
+    );
+    return Promise.resolve({ items, receiptKey: `update:${update.update_id}` });
+  }
+
+  async send(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
+    const { token } = settingsOf(line);
+    const chatId = item.chat.id;
+    const ids: string[] = [];
+    let date: number | undefined;
+    return this.delivered(async () => {
+      const text = bbCodeToHtml(item.message.text);
+      if (text.trim()) {
+        const sent = await this.api.call<TgMessage>(token, 'sendMessage', {
+          chat_id: chatId,
+          text,
+          parse_mode: 'HTML',
+        });
+        ids.push(String(sent.message_id));
+        date = sent.date;
+      }
+      for (const file of item.message.files ?? []) {
+        const [method, field] = isImage(file.type) ? ['sendPhoto', 'photo'] : ['sendDocument', 'document'];
+        const sent = await this.api.call<TgMessage>(token, method, { chat_id: chatId, [field]: file.url });
+        ids.push(String(sent.message_id));
+        date ??= sent.date;
+      }
+      return { ok: true, externalIds: ids, ...(date !== undefined && { date }) };
+    });
+  }
+
+  async update(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
+    const { token } = settingsOf(line);
+    const [messageId] = messageIds(item);
+    if (messageId === undefined)
+      return { ok: false, code: 'MESSAGE_ID_MISSING', message: 'no message id to edit' };
+    return this.delivered(async () => {
+      await this.api.call(token, 'editMessageText', {
+        chat_id: item.chat.id,
+        message_id: Number(messageId),
+        text: bbCodeToHtml(item.message.text),
+        parse_mode: 'HTML',
+      });
+      return { ok: true, externalIds: [messageId] };
+    });
+  }
+
+  async delete(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
+    const { token } = settingsOf(line);
+    const ids = messageIds(item);
+    return this.delivered(async () => {
+      for (const id of ids) {
+        await this.api.call(token, 'deleteMessage', { chat_id: item.chat.id, message_id: Number(id) });
+      }
+      return { ok: true, externalIds: ids };
+    });
+  }
+
+  saveSettings(_line: unknown, params: unknown): Promise<ConnectorSettings> {
+    const token = (params as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string' || !TOKEN_SHAPE.test(token.trim())) {
+      return Promise.reject(
+        new ConnectorError('INVALID_SETTINGS', 'token must be a bot token as BotFather issues it', 'token'),
+      );
+    }
+    const settings: TelegramSettings = {
+      token: token.trim(),
+      secretToken: randomBytes(32).toString('base64url'),
+    };
+    return Promise.resolve({ ...settings });
+  }
+
+  async testConnect(line: ConnectorLine): Promise<ConnectorResult> {
+    const me = await this.getMe(line);
+    return { connection: true, bot: { id: me.id, username: me.username, name: me.first_name } };
+  }
+
+  async register(line: ConnectorLine): Promise<ConnectorResult> {
+    const { token, secretToken } = settingsOf(line);
+    await this.control(() =>
+      this.api.call(token, 'setWebhook', {
+        url: line.webhookUrl,
+        secret_token: secretToken,
+        allowed_updates: ALLOWED_UPDATES,
+      }),
+    );
+    return { registered: true };
+  }
+
+  async unregister(line: ConnectorLine): Promise<ConnectorResult> {
+    const { token } = settingsOf(line);
+    await this.control(() => this.api.call(token, 'deleteWebhook', {}));
+    return { registered: false };
+  }
+
+  async info(line: ConnectorLine): Promise<ConnectorResult> {
+    try {
+      const me = await this.getMe(line);
+      return { botId: me.id, username: me.username, url: me.username ? `https://t.me/${me.username}` : null };
+    } catch (err) {
+      return { url: null, error: (err as Error).message };
+    }
+  }
+
+  account(line: ConnectorLine): Promise<string | null> {
+    const token = (line.settings as Partial<TelegramSettings>).token;
+    const botId = typeof token === 'string' ? TOKEN_SHAPE.exec(token)?.[1] : undefined;
+    return Promise.resolve(botId ? `${TELEGRAM_CONNECTOR_ID}:${botId}` : null);
+  }
+
+  private getMe(line: ConnectorLine): Promise<TgUser> {
+    const { token } = settingsOf(line);
+    return this.control(() => this.api.call<TgUser>(token, 'getMe'));
+  }
+
+  /** A control method's refusal goes to the portal as a ConnectorError. */
+  private async control<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof TelegramApiError)) throw err;
+      const code =
+        err.errorCode === 401 || err.errorCode === 404 ? 'INVALID_TOKEN' : `TELEGRAM_${err.errorCode}`;
+      throw new ConnectorError(code, err.description);
+    }
+  }
+
+  /** 429 and server faults are transient (thrown); any other refusal is the item's outcome. */
+  private async delivered(work: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof TelegramApiError)) throw err;
+      if (err.errorCode === 429) {
+        throw new RetryAfter((err.retryAfter ?? 1) * 1000, `Telegram rate limit: ${err.description}`);
+      }
+      if (err.errorCode >= 500) throw err;
+      return { ok: false, code: `TELEGRAM_${err.errorCode}`, message: err.description };
+    }
+  }
+}
+
+/** The factory's entry for Telegram bots (a real channel without virtual ones). */
+export const telegramConnector: ConnectorDefinition = {
+  id: TELEGRAM_CONNECTOR_ID,
+  virtualChannels: false,
+  create: (_channel, context) =>
+    new TelegramConnector(context.get(TelegramApi), context.get(TelegramFileLinks)),
+};
