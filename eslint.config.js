@@ -39,5 +39,6 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
+  { files: ['web/**/*.js'], languageOptions: { globals: globals.browser } },
   prettier,
 );

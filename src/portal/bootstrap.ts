@@ -1,3 +1,5 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -5,6 +7,9 @@ import { createLogger } from '../common/logger.js';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import { AppModule } from './app.module.js';
 import { type PortalConfig } from './config.js';
+
+/** The operator web UI (plain ES modules, no build step): web/ at the repository root. */
+export const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../web');
 
 /** Builds the portal app (not yet listening): used by main.ts, the e2e tests and the benchmark. */
 export async function createPortalApp(config: PortalConfig): Promise<NestFastifyApplication> {
@@ -33,5 +38,6 @@ export async function createPortalApp(config: PortalConfig): Promise<NestFastify
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+  app.useStaticAssets({ root: WEB_ROOT, prefix: '/', index: 'index.html', wildcard: false });
   return app;
 }

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
   console.log(`Switchboard portal listening on ${url}`);
+  console.log(`  web UI:     ${url}/`);
   console.log(`  API docs:   ${url}/api/docs`);
   console.log(`  OLP input:  ${url}/olp/v1/input (connector server: ${config.serverUrl})`);
   console.log(`  database:   ${config.databaseUrl.startsWith('file:') ? config.databaseUrl : 'PostgreSQL'}`);

@@ -119,7 +119,7 @@ describe('REST API: the channel wizard (connector setup)', () => {
           }
         : undefined,
     );
-    const res = await setup('botframework', { appId: 'app', appPassword: 'pw' });
+    const res = await setup('botframework', { app_id: 'app', app_password: 'pw' });
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
     expect(res.body.steps).toEqual([

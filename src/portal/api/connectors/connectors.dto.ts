@@ -40,8 +40,8 @@ export const CONNECTOR_TYPES = [
     name: 'Microsoft Bot Framework',
     description: 'One Azure bot for Teams, Skype, Slack, Web Chat and the other Bot Framework channels.',
     params: [
-      { name: 'appId', label: 'Microsoft App ID', secret: false, required: true },
-      { name: 'appPassword', label: 'App password (client secret)', secret: true, required: true },
+      { name: 'app_id', label: 'Microsoft App ID', secret: false, required: true },
+      { name: 'app_password', label: 'App password (client secret)', secret: true, required: true },
     ],
   },
   {

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { generateKeySpec } from '../../src/protocol/index.js';
+import { olpBody, olpMessage, signedPost } from '../factories/packet.factory.js';
+import { api, login, testAdmin } from '../support/api-client.js';
+import { launchBrowser } from '../support/browser.js';
+import { startOlpPeer, type OlpPeer } from '../support/olp-peer.js';
+import { startPortal, type TestPortal } from '../support/portal.js';
+
+const SERVER_ID = 'server-test';
+const PORTAL_ID = 'portal-test';
+
+describe('Web UI: inbox and channel wizard in a real browser', () => {
+  const keySpec = generateKeySpec('srv1');
+  let peer: OlpPeer;
+  let portal: TestPortal;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+  let lineId: number;
+
+  const signing = { keySpec, iss: SERVER_ID, aud: PORTAL_ID };
+  const send = (command: string, data: unknown) =>
+    signedPost(`${portal.url}/olp/v1/input`, olpBody(command, data, { line: String(lineId) }), signing);
+
+  /** Polls the API until `pred` holds (the inbox pipeline runs after the packet is answered). */
+  async function eventually<T>(probe: () => Promise<T>, pred: (v: T) => boolean): Promise<T> {
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const value = await probe();
+      if (pred(value)) return value;
+      if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  beforeAll(async () => {
+    peer = await startOlpPeer({ keySpec, serverId: SERVER_ID, portalId: PORTAL_ID });
+    portal = await startPortal({ env: { OLP_KEYS: keySpec, CONNECTOR_SERVER_URL: peer.url } });
+    token = await login(portal, testAdmin.email, testAdmin.password);
+    lineId = (await api<{ id: number }>(portal, 'POST', '/api/lines', { token, body: { name: 'Support' } }))
+      .body.id;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Under the test's own timeout, so a missing element fails with its selector named.
+    page.setDefaultTimeout(15_000);
+    await page.goto(portal.url);
+    await page.fill('input[name=email]', testAdmin.email);
+    await page.fill('input[name=password]', testAdmin.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.chat-list');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+    await peer?.close();
+  });
+
+  it('should refuse a wrong password on the sign-in page', async () => {
+    const other = await browser.newPage();
+    await other.goto(portal.url);
+    await other.fill('input[name=email]', testAdmin.email);
+    await other.fill('input[name=password]', 'wrong-password');
+    await other.click('button[type=submit]');
+    await other.waitForSelector('.form-error:not(:empty)');
+    expect(await other.locator('.chat-list').count()).toBe(0);
+    await other.close();
+  });
+
+  it('should show a chat that arrived by a signed packet, with hostile text inert', async () => {
+    const text = '<img src=x onerror="window.pwned=1"> hi [b]there[/b]';
+    const res = await send('receivingMessage', [
+      olpMessage({ chatId: 'tg-42', user: { id: 'u-42', name: 'Maria', last_name: 'Lopez' }, text }),
+    ]);
+    expect(res.status).toBe(200);
+    const chats = await eventually(
+      () => api<{ id: number }[]>(portal, 'GET', `/api/chats?line=${lineId}`, { token }),
+      (r) => r.body.length === 1,
+    );
+    const chatId = chats.body[0].id;
+    await page.goto(`${portal.url}/#/inbox/${lineId}`);
+    const item = page.locator(`.chat-item[data-chat-id="${chatId}"]`);
+    await item.waitFor();
+    expect(await item.locator('.chat-name').textContent()).toBe('Maria Lopez');
+    await item.locator('a').click();
+    const message = page.locator('.msg.in .text').first();
+    await message.waitFor();
+    expect(await message.textContent()).toBe('<img src=x onerror="window.pwned=1"> hi there');
+    expect(await message.locator('strong').textContent()).toBe('there');
+    expect(await page.locator('.msg img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('.customer h3').textContent()).toBe('Maria Lopez');
+  });
+
+  it('should send a reply and show it pending, then delivered when the server confirms', async () => {
+    await page.fill('textarea[name=reply]', 'Hello Maria, how can I help?');
+    await page.click('form.reply button[type=submit]');
+    const out = page.locator('.msg.out').last();
+    await out.waitFor();
+    expect(await out.locator('.text').textContent()).toBe('Hello Maria, how can I help?');
+    // Nothing confirmed it yet: the outbox holds it (pending) or the server took it (sent).
+    expect(['pending', 'sent']).toContain(await out.locator('[data-status]').getAttribute('data-status'));
+    const call = await peer.waitFor((c) => c.command === 'sendMessage');
+    const [items] = call.data as [{ im: { chat_id: string; message_id: string }; chat: { id: string } }[]];
+    const item = items[0];
+    expect(item.chat.id).toBe('tg-42');
+    const res = await send('receivingStatusDelivery', [
+      { im: item.im, message: { id: ['tg-msg-1'], date: 1_767_225_600 }, chat: { id: 'tg-42' } },
+    ]);
+    expect(res.status).toBe(200);
+    await page.locator('.msg.out [data-status="delivered"]').waitFor();
+  });
+
+  it('should run the channel wizard and show each step', async () => {
+    peer.respond((call) =>
+      call.command === 'register'
+        ? { status: 200, body: { ok: true, data: { result: 'OK', link: 'https://t.me/support_bot' } } }
+        : undefined,
+    );
+    await page.click('a[data-nav=lines]');
+    await page.locator(`tr[data-line-id="${lineId}"] a.button`).click();
+    await page.click('a.choice[data-connector=telegrambot]');
+    await page.fill('input[name=token]', '123456:ABCDEF');
+    await page.click('form.params button[type=submit]');
+    await page.locator('[data-outcome=connected]').waitFor();
+    for (const step of ['saveSettings', 'testConnect', 'register']) {
+      expect(await page.locator(`.step[data-step=${step}]`).getAttribute('data-state')).toBe('ok');
+    }
+    const saved = await peer.waitFor((c) => c.command === 'saveSettings');
+    expect(saved.data).toEqual([{ token: '123456:ABCDEF' }]);
+    await page.click('[data-outcome=connected] a');
+    const row = page.locator('tr[data-connector=telegrambot]');
+    await row.waitFor();
+    expect(await row.locator('.pill').getAttribute('data-state')).toBe('active');
+  });
+
+  it('should show the failing step of the wizard with its code', async () => {
+    peer.respond((call) =>
+      call.command === 'testConnect'
+        ? {
+            status: 400,
+            body: { ok: false, error: [{ code: 'INVALID_CREDENTIALS', message: 'Unauthorized' }] },
+          }
+        : undefined,
+    );
+    await page.goto(`${portal.url}/#/lines/${lineId}/connect/botframework`);
+    await page.fill('input[name=app_id]', 'app-1');
+    await page.fill('input[name=app_password]', 'wrong');
+    await page.click('form.params button[type=submit]');
+    await page.locator('[data-outcome=failed]').waitFor();
+    const failed = page.locator('.step[data-step=testConnect]');
+    expect(await failed.getAttribute('data-state')).toBe('failed');
+    expect(await failed.textContent()).toContain('INVALID_CREDENTIALS');
+    expect(await page.locator('.step[data-step=register]').getAttribute('data-state')).toBe('skipped');
+  });
+});

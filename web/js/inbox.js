@@ -1,0 +1,526 @@
+import { api, session } from './api.js';
+import { h, hue, initials, mount, shortTime } from './dom.js';
+import { LiveUpdates } from './live.js';
+import { plainText, renderMarkup } from './markup.js';
+import { ops, optional } from './ops.js';
+
+const CONNECTOR_NAMES = /** @type {Record<string, string>} */ ({
+  telegrambot: 'Telegram',
+  botframework: 'Bot Framework',
+  livechat: 'Live chat',
+});
+
+/** @param {string} id e.g. "botframework.msteams" */
+export function connectorLabel(id) {
+  const [real, channel] = id.split('.');
+  const name = CONNECTOR_NAMES[real] ?? real;
+  return channel ? `${name} · ${channel}` : name;
+}
+
+const STATUS_LABELS = /** @type {Record<string, string>} */ ({
+  pending: 'Sending…',
+  queued: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not delivered',
+});
+const STATUS_MARKS = /** @type {Record<string, string>} */ ({
+  pending: '◷',
+  queued: '◷',
+  sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
+  failed: '!',
+});
+
+/**
+ * The operator inbox: the line's chats on the left, the open conversation in the middle, the
+ * customer on the right. Live from the event stream, or polling when the portal has none.
+ *
+ * @param {HTMLElement} main
+ * @param {{id: number, role: string}} user
+ * @param {string | undefined} lineParam
+ * @param {number | undefined} chatParam
+ */
+export function renderInbox(main, user, lineParam, chatParam) {
+  const state = {
+    /** @type {any[]} */ lines: [],
+    /** @type {string | undefined} */ lineId: lineParam,
+    /** @type {any[]} */ chats: [],
+    /** @type {number | undefined} */ chatId: chatParam,
+    /** @type {any[]} */ messages: [],
+    /** @type {any} */ session: null,
+    replyMissing: false,
+    sending: false,
+  };
+  const lineSelect = h('select.line-select', {
+    'aria-label': 'Line',
+    onchange: () => {
+      location.hash = `#/inbox/${/** @type {HTMLSelectElement} */ (lineSelect).value}`;
+    },
+  });
+  const liveBadge = h('span.live', { title: 'Updates' }, '');
+  const chatList = h('ul.chat-list', { 'aria-label': 'Chats' });
+  const conversation = h('section.conversation');
+  const customer = h('aside.customer');
+  mount(
+    main,
+    h(
+      'div.inbox',
+      null,
+      h('section.chats', null, h('div.chats-head', null, lineSelect, liveBadge), chatList),
+      conversation,
+      customer,
+    ),
+  );
+  main.classList.add('full');
+
+  const chat = () => state.chats.find((c) => c.id === state.chatId);
+
+  async function loadLines() {
+    state.lines = await api('GET', '/api/lines');
+    if (!state.lineId && state.lines[0]) state.lineId = String(state.lines[0].id);
+    mount(
+      lineSelect,
+      state.lines.map((l) =>
+        h('option', { value: String(l.id), selected: String(l.id) === state.lineId }, l.name),
+      ),
+    );
+  }
+
+  async function loadChats() {
+    if (!state.lineId) return;
+    state.chats = await api('GET', `/api/chats?line=${encodeURIComponent(state.lineId)}&limit=100`);
+    drawChats();
+  }
+
+  async function loadConversation() {
+    if (state.chatId === undefined) return;
+    const id = state.chatId;
+    const [messages, sess] = await Promise.all([
+      api('GET', `/api/chats/${id}/messages?limit=200`),
+      optional(() => ops.session(id)).catch(() => null),
+    ]);
+    if (id !== state.chatId) return;
+    state.messages = /** @type {any[]} */ (messages);
+    state.session = sess === 'missing' ? null : sess;
+    drawConversation();
+    markRead();
+  }
+
+  let lastMarked = 0;
+  function markRead() {
+    const lastIn = [...state.messages].reverse().find((m) => m.direction === 'in');
+    if (!lastIn || lastIn.id <= lastMarked || state.chatId === undefined) return;
+    lastMarked = lastIn.id;
+    optional(() => ops.markRead(/** @type {number} */ (state.chatId))).catch(() => {});
+  }
+
+  function drawChats() {
+    if (state.chats.length === 0) {
+      mount(
+        chatList,
+        h('li.empty', null, state.lines.length ? 'No conversations on this line yet' : 'No lines yet'),
+      );
+      return;
+    }
+    mount(
+      chatList,
+      state.chats.map((c) => {
+        const name = customerName(c);
+        const last = c.lastMessage;
+        const unread =
+          typeof c.unread === 'number' ? c.unread : typeof c.unreadCount === 'number' ? c.unreadCount : null;
+        const waiting = unread === null ? last?.direction === 'in' : unread > 0;
+        const status = c.session?.status ?? c.status;
+        return h(
+          'li',
+          { class: c.id === state.chatId ? 'chat-item active' : 'chat-item', 'data-chat-id': String(c.id) },
+          h(
+            'a',
+            { href: `#/inbox/${state.lineId}/${c.id}` },
+            avatar(name),
+            h(
+              'div.chat-main',
+              null,
+              h(
+                'div.chat-top',
+                null,
+                h('span.chat-name', null, name),
+                h('time', null, last ? shortTime(last.createdAt) : ''),
+              ),
+              h(
+                'div.chat-bottom',
+                null,
+                h(
+                  'span.preview',
+                  null,
+                  last?.direction === 'out' ? h('span.you', null, 'You: ') : null,
+                  last ? plainText(last.text) || '(attachment)' : 'No messages',
+                ),
+                unread
+                  ? h('span.unread', { title: 'Unread' }, String(unread))
+                  : waiting
+                    ? h('span.dot', { title: 'Awaiting reply' })
+                    : null,
+              ),
+              h(
+                'div.chat-tags',
+                null,
+                h('span.tag', null, connectorLabel(c.connector)),
+                status ? h(`span.tag.status-${status}`, null, status) : null,
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
+  function drawConversation() {
+    const c = chat();
+    if (!c) {
+      mount(conversation, h('div.placeholder', null, h('p', null, 'Select a conversation')));
+      mount(customer);
+      return;
+    }
+    const log = h(
+      'ol.messages',
+      { 'aria-label': 'Messages' },
+      state.messages.map((m) => messageItem(m)),
+    );
+    const text = /** @type {HTMLTextAreaElement} */ (
+      h('textarea', {
+        name: 'reply',
+        rows: 3,
+        placeholder: 'Write a reply…  (Enter to send, Shift+Enter for a new line)',
+        'aria-label': 'Reply',
+      })
+    );
+    const replyError = h('p.form-error', { role: 'alert' });
+    const send = h('button.primary', { type: 'submit' }, 'Send');
+    const form = h(
+      'form.reply',
+      {
+        onsubmit: (/** @type {SubmitEvent} */ e) => {
+          e.preventDefault();
+          void sendReply(text, replyError);
+        },
+      },
+      text,
+      h('div.reply-actions', null, replyError, send),
+    );
+    text.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey) {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    if (state.replyMissing || c.blocked) {
+      text.setAttribute('disabled', '');
+      send.setAttribute('disabled', '');
+      replyError.textContent = c.blocked
+        ? 'The customer blocked the bot: replies cannot be delivered.'
+        : 'Replies are not available on this portal yet.';
+    }
+    mount(
+      conversation,
+      h(
+        'header.conv-head',
+        null,
+        avatar(customerName(c)),
+        h(
+          'div.conv-title',
+          null,
+          h('h2', null, customerName(c)),
+          h('span.muted', null, connectorLabel(c.connector), c.name ? ` · ${c.name}` : ''),
+        ),
+        sessionActions(c),
+      ),
+      log,
+      form,
+    );
+    log.scrollTop = log.scrollHeight;
+    drawCustomer(c);
+  }
+
+  /** @param {any} c */
+  function sessionActions(c) {
+    const bar = h('div.actions');
+    const s = state.session;
+    if (!s) return bar;
+    const status = s.status ?? '';
+    const act = (
+      /** @type {'accept' | 'skip' | 'close'} */ action,
+      /** @type {string} */ label,
+      cls = 'secondary',
+    ) =>
+      h(
+        `button.${cls}`,
+        {
+          type: 'button',
+          'data-action': action,
+          onclick: async () => {
+            try {
+              await ops.act(c.id, action);
+              await refresh();
+            } catch (err) {
+              alert(err instanceof Error ? err.message : String(err));
+            }
+          },
+        },
+        label,
+      );
+    if (status) bar.appendChild(h(`span.tag.status-${status}`, null, status));
+    if (status === 'assigned' || status === 'waiting' || status === 'new') {
+      bar.appendChild(act('accept', 'Accept', 'primary'));
+      bar.appendChild(act('skip', 'Skip'));
+    }
+    if (status !== 'closed') {
+      bar.appendChild(transferButton(c));
+      bar.appendChild(act('close', 'Close'));
+    }
+    return bar;
+  }
+
+  /** @param {any} c */
+  function transferButton(c) {
+    return h(
+      'button.secondary',
+      {
+        type: 'button',
+        'data-action': 'transfer',
+        onclick: async () => {
+          const others = state.lines.filter((l) => String(l.id) !== state.lineId);
+          const answer = prompt(
+            `Transfer to another line: enter its id${others.length ? ` (${others.map((l) => `${l.id} = ${l.name}`).join(', ')})` : ''}, or "op:<operator id>"`,
+          );
+          if (!answer) return;
+          const to = answer.startsWith('op:')
+            ? { operatorId: Number(answer.slice(3)) }
+            : { lineId: Number(answer) };
+          try {
+            await ops.transfer(c.id, to);
+            await refresh();
+          } catch (err) {
+            alert(err instanceof Error ? err.message : String(err));
+          }
+        },
+      },
+      'Transfer',
+    );
+  }
+
+  /** @param {any} m */
+  function messageItem(m) {
+    const out = m.direction === 'out';
+    const body = m.deletedAt
+      ? h('p.deleted', null, 'Message deleted')
+      : h('div.text', null, ...renderMarkup(m.text));
+    const files = (m.files ?? []).map((/** @type {any} */ f) => fileLink(f));
+    const status = out
+      ? h(
+          `span.status.status-${m.status}`,
+          { 'data-status': m.status, title: m.error ?? STATUS_LABELS[m.status] ?? m.status },
+          h('span.mark', null, STATUS_MARKS[m.status] ?? ''),
+          ' ',
+          STATUS_LABELS[m.status] ?? m.status,
+        )
+      : null;
+    const failed =
+      out && m.status === 'failed'
+        ? h(
+            'div.failed',
+            null,
+            m.error ? h('span', null, m.error) : null,
+            h(
+              'button.link',
+              {
+                type: 'button',
+                onclick: async () => {
+                  try {
+                    await ops.resend(m.id);
+                    await loadConversation();
+                  } catch (err) {
+                    alert(err instanceof Error ? err.message : String(err));
+                  }
+                },
+              },
+              'Resend',
+            ),
+          )
+        : null;
+    return h(
+      'li',
+      { class: out ? 'msg out' : 'msg in', 'data-message-id': String(m.id) },
+      h(
+        'div.bubble',
+        null,
+        body,
+        files.length ? h('div.files', null, files) : null,
+        h('div.meta', null, h('time', null, shortTime(m.createdAt)), status),
+      ),
+      failed,
+    );
+  }
+
+  /** @param {any} c */
+  function drawCustomer(c) {
+    const s = state.session;
+    /** @type {[string, unknown][]} */
+    const rows = [
+      ['Channel', connectorLabel(c.connector)],
+      ['Chat', c.name],
+      ['External id', c.externalChatId],
+      ['First contact', c.createdAt ? longTime(c.createdAt) : null],
+      ['Last activity', c.updatedAt ? longTime(c.updatedAt) : null],
+      ['Session', s ? `#${s.id ?? ''} ${s.status ?? ''}` : null],
+      ['Operator', s?.operator?.name ?? s?.operatorName ?? null],
+      ['Queue position', s?.queuePosition ?? null],
+    ];
+    mount(
+      customer,
+      h(
+        'div.customer-card',
+        null,
+        avatar(customerName(c), 'big'),
+        h('h3', null, customerName(c)),
+        c.blocked ? h('span.tag.status-failed', null, 'blocked the bot') : null,
+      ),
+      c.description ? h('div.description', null, ...renderMarkup(c.description)) : null,
+      h(
+        'dl',
+        null,
+        rows
+          .filter(([, v]) => v !== null && v !== undefined && v !== '')
+          .map(([k, v]) => [h('dt', null, k), h('dd', null, String(v))]),
+      ),
+    );
+  }
+
+  /** @param {HTMLTextAreaElement} text @param {HTMLElement} errorEl */
+  async function sendReply(text, errorEl) {
+    const value = text.value.trim();
+    if (!value || state.sending || state.chatId === undefined) return;
+    state.sending = true;
+    errorEl.textContent = '';
+    try {
+      const result = await optional(() => ops.reply(/** @type {number} */ (state.chatId), value));
+      if (result === 'missing') {
+        state.replyMissing = true;
+        drawConversation();
+        return;
+      }
+      text.value = '';
+      await loadConversation();
+      void loadChats();
+    } catch (err) {
+      errorEl.textContent = err instanceof Error ? err.message : String(err);
+    } finally {
+      state.sending = false;
+    }
+  }
+
+  async function refresh() {
+    await Promise.all([loadChats(), loadConversation()]);
+  }
+
+  let refreshing = false;
+  let again = false;
+  async function refreshSoon() {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      await refresh();
+    } catch {
+      // The next event or tick tries again.
+    } finally {
+      refreshing = false;
+      if (again) {
+        again = false;
+        void refreshSoon();
+      }
+    }
+  }
+
+  const live = new LiveUpdates(
+    () => session()?.token ?? null,
+    () => void refreshSoon(),
+    () => void refreshSoon(),
+  );
+  live.onMode = (mode) => {
+    liveBadge.textContent =
+      mode === 'live' ? '● Live' : mode === 'polling' ? '↻ Auto-refresh' : '○ Reconnecting';
+    liveBadge.className = `live ${mode}`;
+  };
+
+  void (async () => {
+    try {
+      await loadLines();
+      await loadChats();
+      drawConversation();
+      if (state.chatId !== undefined) await loadConversation();
+    } catch (err) {
+      mount(conversation, h('p.form-error', null, err instanceof Error ? err.message : String(err)));
+    }
+    live.start();
+  })();
+
+  void user;
+  return () => {
+    live.stop();
+    main.classList.remove('full');
+  };
+}
+
+/** @param {string} iso */
+function longTime(iso) {
+  return new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** @param {any} c */
+function customerName(c) {
+  return c.customer?.name || c.name || 'Guest';
+}
+
+/** @param {string} name @param {string} [size] */
+function avatar(name, size) {
+  const el = h('span', { class: size ? `avatar ${size}` : 'avatar', 'aria-hidden': 'true' }, initials(name));
+  // A CSSOM property, not a style attribute, which the page's CSP refuses.
+  el.style.setProperty('--hue', String(hue(name)));
+  return el;
+}
+
+/** Files need the bearer token, so they are fetched and shown from a blob. @param {any} f */
+function fileLink(f) {
+  const link = h(
+    'a.file',
+    { href: '#', title: `${f.name} (${Math.ceil(f.size / 1024)} KB)` },
+    `📎 ${f.name}`,
+  );
+  const load = async () => {
+    const res = await fetch(f.url, { headers: { authorization: `Bearer ${session()?.token ?? ''}` } });
+    if (!res.ok) throw new Error(`${res.status}`);
+    return URL.createObjectURL(await res.blob());
+  };
+  if (String(f.mime).startsWith('image/')) {
+    const img = h('img.thumb', { alt: f.name });
+    load()
+      .then((url) => img.setAttribute('src', url))
+      .catch(() => img.replaceWith(link));
+    link.addEventListener('click', (e) => e.preventDefault());
+    return img;
+  }
+  link.addEventListener('click', async (e) => {
+    e.preventDefault();
+    const url = await load();
+    const a = h('a', { href: url, download: f.name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  return link;
+}
