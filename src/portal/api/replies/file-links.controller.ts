@@ -6,7 +6,6 @@ import { validated } from '../common/validated.js';
 import { dispositionFor } from '../files/file-disposition.js';
 import { linkToken } from './replies.dto.js';
 
-
 /**
  * The links in operators' messages (Outgoing.message.files[].url): the connector server, which
  * holds no portal credentials, fetches the files here. The token is the credential; deleting
