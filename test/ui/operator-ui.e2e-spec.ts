@@ -111,6 +111,42 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     await page.locator('.msg.out [data-status="delivered"]').waitFor();
   });
 
+  it('should let the operator accept and close a chat routed to them', async () => {
+    const me = await api<{ id: number }>(portal, 'GET', '/api/auth/me', { token });
+    await api(portal, 'PUT', `/api/lines/${lineId}/operators`, { token, body: { userIds: [me.body.id] } });
+    await api(portal, 'PUT', '/api/operators/me/presence', { token, body: { status: 'online' } });
+    await send('receivingMessage', [
+      olpMessage({
+        chatId: 'tg-77',
+        user: { id: 'u-77', name: 'Tom', last_name: 'Baker' },
+        text: 'Hi there',
+      }),
+    ]);
+    const sessions = await eventually(
+      () =>
+        api<{ chatId: number; status: string; operatorId: number | null }[]>(
+          portal,
+          'GET',
+          `/api/sessions?lineId=${lineId}`,
+          { token },
+        ),
+      (r) => r.body.some((s) => s.operatorId === me.body.id && s.status === 'assigned'),
+    );
+    const chatId = sessions.body.find((s) => s.operatorId === me.body.id)!.chatId;
+    await page.goto(`${portal.url}/#/inbox/${lineId}/${chatId}`);
+    await page.click('button[data-action=accept]');
+    await page.locator('button[data-action=accept]').waitFor({ state: 'detached' });
+    await page.click('button[data-action=close]');
+    await page.locator('[data-session-status=closed]').waitFor();
+    const closed = await api<{ chatId: number; status: string }[]>(
+      portal,
+      'GET',
+      `/api/sessions?lineId=${lineId}`,
+      { token },
+    );
+    expect(closed.body.find((s) => s.chatId === chatId)?.status).toBe('closed');
+  });
+
   it('should run the channel wizard and show each step', async () => {
     peer.respond((call) =>
       call.command === 'register'

@@ -111,6 +111,7 @@ export async function renderLine(main, id) {
     return;
   }
   const connectors = h('div.card');
+  const operators = h('div.card');
   const settings = h('div.card');
   mount(
     main,
@@ -122,9 +123,14 @@ export async function renderLine(main, id) {
       h('a.button.primary', { href: `#/lines/${id}/connect` }, 'Connect a channel'),
     ),
     connectors,
+    operators,
     settings,
   );
-  await Promise.all([drawConnectors(connectors, id), drawSettings(settings, id)]);
+  await Promise.all([
+    drawConnectors(connectors, id),
+    drawOperators(operators, id),
+    drawSettings(settings, id),
+  ]);
 }
 
 /** @param {HTMLElement} card @param {number} lineId */
@@ -211,6 +217,69 @@ async function drawConnectors(card, lineId) {
           ),
         ),
     message,
+  );
+}
+
+/** The line's operators, in queue order (strictly and evenly queues use it). @param {HTMLElement} card @param {number} lineId */
+async function drawOperators(card, lineId) {
+  let current;
+  try {
+    current = /** @type {{userIds: number[]}} */ (await api('GET', `/api/lines/${lineId}/operators`));
+  } catch (err) {
+    if (isMissing(err)) {
+      card.remove();
+      return;
+    }
+    throw err;
+  }
+  const users = /** @type {any[]} */ (await api('GET', '/api/users'));
+  const order = (/** @type {any} */ u) => {
+    const i = current.userIds.indexOf(u.id);
+    return i < 0 ? current.userIds.length + u.id : i;
+  };
+  users.sort((a, b) => order(a) - order(b));
+  const boxes = users.map((u) => ({
+    user: u,
+    box: /** @type {HTMLInputElement} */ (
+      h('input', { type: 'checkbox', name: `operator-${u.id}`, checked: current.userIds.includes(u.id) })
+    ),
+  }));
+  const message = h('p.form-message', { role: 'status' });
+  mount(
+    card,
+    h('h2', null, 'Operators'),
+    h('p.muted', null, "Who takes this line's chats; checked operators are offered chats in this order."),
+    h(
+      'form.operators',
+      {
+        onsubmit: async (/** @type {SubmitEvent} */ e) => {
+          e.preventDefault();
+          message.className = 'form-message';
+          try {
+            const userIds = boxes.filter((b) => b.box.checked).map((b) => b.user.id);
+            current = /** @type {any} */ (await api('PUT', `/api/lines/${lineId}/operators`, { userIds }));
+            message.textContent = 'Saved.';
+          } catch (err) {
+            message.className = 'form-message form-error';
+            message.textContent = err instanceof Error ? err.message : String(err);
+          }
+        },
+      },
+      h(
+        'div.operator-list',
+        null,
+        boxes.map(({ user, box }) =>
+          h(
+            'label.field.check',
+            null,
+            box,
+            h('span', null, user.name || user.email),
+            h('small.muted', null, `${user.email} · ${user.role}`),
+          ),
+        ),
+      ),
+      h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Save operators')),
+    ),
   );
 }
 

@@ -78,6 +78,7 @@ function shell(user, active, admin) {
     h(
       'div.me',
       null,
+      presenceSelect(),
       h('span.me-name', null, user.name || user.email),
       h('span.role', null, user.role),
       h(
@@ -93,6 +94,31 @@ function shell(user, active, admin) {
       ),
     ),
   );
+}
+
+/** The operator's presence: online takes new chats, away and offline do not. */
+function presenceSelect() {
+  const select = /** @type {HTMLSelectElement} */ (
+    h(
+      'select.presence.hidden',
+      { 'aria-label': 'Presence', name: 'presence' },
+      ['online', 'away', 'offline'].map((p) => h('option', { value: p }, p)),
+    )
+  );
+  const show = (/** @type {string} */ status) => {
+    select.value = status;
+    select.dataset.status = status;
+    select.classList.remove('hidden');
+  };
+  api('GET', '/api/operators/me/presence')
+    .then((/** @type {any} */ p) => show(p.status))
+    .catch(() => {});
+  select.addEventListener('change', () => {
+    api('PUT', '/api/operators/me/presence', { status: select.value })
+      .then((/** @type {any} */ p) => show(p.status))
+      .catch(() => {});
+  });
+  return select;
 }
 
 function renderLogin() {

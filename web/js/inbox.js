@@ -51,6 +51,11 @@ export function renderInbox(main, user, lineParam, chatParam) {
     /** @type {number | undefined} */ chatId: chatParam,
     /** @type {any[]} */ messages: [],
     /** @type {any} */ session: null,
+    /** The newest session of each chat of the line. @type {Map<number, any>} */ sessions: new Map(),
+    /** Queue position of each waiting session. @type {Map<number, number>} */ positions: new Map(),
+    /** @type {any[]} */ quickAnswers: [],
+    /** Other lines and operators to transfer to. @type {any[]} */ users: [],
+    /** @type {string} */ notice: '',
     replyMissing: false,
     sending: false,
   };
@@ -77,6 +82,12 @@ export function renderInbox(main, user, lineParam, chatParam) {
   main.classList.add('full');
 
   const chat = () => state.chats.find((c) => c.id === state.chatId);
+  /** @param {number} id */
+  const operatorName = (id) => {
+    if (id === user.id) return 'you';
+    const u = state.users.find((x) => x.id === id);
+    return u ? u.name || u.email : `#${id}`;
+  };
 
   async function loadLines() {
     state.lines = await api('GET', '/api/lines');
@@ -91,20 +102,28 @@ export function renderInbox(main, user, lineParam, chatParam) {
 
   async function loadChats() {
     if (!state.lineId) return;
-    state.chats = await api('GET', `/api/chats?line=${encodeURIComponent(state.lineId)}&limit=100`);
+    const lineId = state.lineId;
+    const [chats, sessions, queue] = await Promise.all([
+      api('GET', `/api/chats?line=${encodeURIComponent(lineId)}&limit=100`),
+      optional(() => ops.sessions(lineId)).catch(() => 'missing'),
+      optional(() => ops.queue(lineId)).catch(() => 'missing'),
+    ]);
+    state.chats = /** @type {any[]} */ (chats);
+    state.sessions = new Map();
+    // Newest first: the first session seen of a chat is its current one.
+    if (Array.isArray(sessions))
+      for (const x of sessions) if (!state.sessions.has(x.chatId)) state.sessions.set(x.chatId, x);
+    state.positions = new Map(Array.isArray(queue) ? queue.map((q) => [q.session.id, q.position]) : []);
     drawChats();
   }
 
   async function loadConversation() {
     if (state.chatId === undefined) return;
     const id = state.chatId;
-    const [messages, sess] = await Promise.all([
-      api('GET', `/api/chats/${id}/messages?limit=200`),
-      optional(() => ops.session(id)).catch(() => null),
-    ]);
+    const messages = await api('GET', `/api/chats/${id}/messages?limit=200`);
     if (id !== state.chatId) return;
     state.messages = /** @type {any[]} */ (messages);
-    state.session = sess === 'missing' ? null : sess;
+    state.session = state.sessions.get(id) ?? null;
     drawConversation();
     markRead();
   }
@@ -133,7 +152,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
         const unread =
           typeof c.unread === 'number' ? c.unread : typeof c.unreadCount === 'number' ? c.unreadCount : null;
         const waiting = unread === null ? last?.direction === 'in' : unread > 0;
-        const status = c.session?.status ?? c.status;
+        const status = state.sessions.get(c.id)?.status;
         return h(
           'li',
           { class: c.id === state.chatId ? 'chat-item active' : 'chat-item', 'data-chat-id': String(c.id) },
@@ -178,6 +197,73 @@ export function renderInbox(main, user, lineParam, chatParam) {
     );
   }
 
+  /** The reply box of the open chat: kept across redraws so live updates never wipe a draft. */
+  let reply =
+    /** @type {{chatId: number, form: HTMLElement, text: HTMLTextAreaElement, error: HTMLElement, send: HTMLElement} | null} */ (
+      null
+    );
+
+  /** @param {any} c */
+  function replyBox(c) {
+    if (reply?.chatId !== c.id) {
+      const text = /** @type {HTMLTextAreaElement} */ (
+        h('textarea', {
+          name: 'reply',
+          rows: 3,
+          placeholder: 'Write a reply…  (Enter to send, Shift+Enter for a new line)',
+          'aria-label': 'Reply',
+        })
+      );
+      const error = h('p.form-error', { role: 'alert' });
+      const send = h('button.primary', { type: 'submit' }, 'Send');
+      const quick = h('select.quick', { 'aria-label': 'Quick answers' });
+      quick.addEventListener('change', () => {
+        const answer = state.quickAnswers.find(
+          (q) => String(q.id) === /** @type {HTMLSelectElement} */ (quick).value,
+        );
+        if (answer) text.value = text.value ? `${text.value}\n${answer.text}` : answer.text;
+        /** @type {HTMLSelectElement} */ (quick).value = '';
+        text.focus();
+      });
+      const form = h(
+        'form.reply',
+        {
+          onsubmit: (/** @type {SubmitEvent} */ e) => {
+            e.preventDefault();
+            void sendReply(text, error);
+          },
+        },
+        text,
+        h('div.reply-actions', null, error, h('div.reply-buttons', null, quick, send)),
+      );
+      text.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && !e.shiftKey) {
+          e.preventDefault();
+          form.requestSubmit();
+        }
+      });
+      reply = { chatId: c.id, form, text, error, send };
+    }
+    const quick = /** @type {HTMLSelectElement} */ (reply.form.querySelector('select.quick'));
+    if (quick.options.length !== state.quickAnswers.length + 1) {
+      mount(
+        quick,
+        h('option', { value: '' }, 'Quick answers…'),
+        state.quickAnswers.map((q) => h('option', { value: String(q.id) }, q.title)),
+      );
+    }
+    quick.classList.toggle('hidden', state.quickAnswers.length === 0);
+    const blocked = state.replyMissing || c.blocked;
+    reply.text.toggleAttribute('disabled', blocked);
+    reply.send.toggleAttribute('disabled', blocked);
+    if (blocked) {
+      reply.error.textContent = c.blocked
+        ? 'The customer blocked the bot: replies cannot be delivered.'
+        : 'Replies are not available on this portal yet.';
+    }
+    return reply.form;
+  }
+
   function drawConversation() {
     const c = chat();
     if (!c) {
@@ -185,45 +271,16 @@ export function renderInbox(main, user, lineParam, chatParam) {
       mount(customer);
       return;
     }
+    const previous = conversation.querySelector('ol.messages');
+    const atBottom = !previous || previous.scrollHeight - previous.scrollTop - previous.clientHeight < 40;
+    const scrollTop = previous?.scrollTop ?? 0;
     const log = h(
       'ol.messages',
       { 'aria-label': 'Messages' },
       state.messages.map((m) => messageItem(m)),
     );
-    const text = /** @type {HTMLTextAreaElement} */ (
-      h('textarea', {
-        name: 'reply',
-        rows: 3,
-        placeholder: 'Write a reply…  (Enter to send, Shift+Enter for a new line)',
-        'aria-label': 'Reply',
-      })
-    );
-    const replyError = h('p.form-error', { role: 'alert' });
-    const send = h('button.primary', { type: 'submit' }, 'Send');
-    const form = h(
-      'form.reply',
-      {
-        onsubmit: (/** @type {SubmitEvent} */ e) => {
-          e.preventDefault();
-          void sendReply(text, replyError);
-        },
-      },
-      text,
-      h('div.reply-actions', null, replyError, send),
-    );
-    text.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey) {
-        e.preventDefault();
-        form.requestSubmit();
-      }
-    });
-    if (state.replyMissing || c.blocked) {
-      text.setAttribute('disabled', '');
-      send.setAttribute('disabled', '');
-      replyError.textContent = c.blocked
-        ? 'The customer blocked the bot: replies cannot be delivered.'
-        : 'Replies are not available on this portal yet.';
-    }
+    const form = replyBox(c);
+    const hadFocus = document.activeElement === reply?.text;
     mount(
       conversation,
       h(
@@ -236,21 +293,24 @@ export function renderInbox(main, user, lineParam, chatParam) {
           h('h2', null, customerName(c)),
           h('span.muted', null, connectorLabel(c.connector), c.name ? ` · ${c.name}` : ''),
         ),
-        sessionActions(c),
+        sessionActions(),
       ),
+      state.notice ? h('p.notice', { role: 'alert' }, state.notice) : null,
       log,
       form,
     );
-    log.scrollTop = log.scrollHeight;
+    // Follow new messages only when the operator was already at the end of the log.
+    log.scrollTop = atBottom ? log.scrollHeight : scrollTop;
+    if (hadFocus) reply?.text.focus();
     drawCustomer(c);
   }
 
-  /** @param {any} c */
-  function sessionActions(c) {
+  /** Accept, skip, transfer and close, as far as the session's state and the caller allow. */
+  function sessionActions() {
     const bar = h('div.actions');
     const s = state.session;
     if (!s) return bar;
-    const status = s.status ?? '';
+    const mine = s.operatorId === user.id;
     const act = (
       /** @type {'accept' | 'skip' | 'close'} */ action,
       /** @type {string} */ label,
@@ -261,55 +321,66 @@ export function renderInbox(main, user, lineParam, chatParam) {
         {
           type: 'button',
           'data-action': action,
-          onclick: async () => {
-            try {
-              await ops.act(c.id, action);
-              await refresh();
-            } catch (err) {
-              alert(err instanceof Error ? err.message : String(err));
-            }
-          },
+          onclick: () => void run(() => ops.act(s.id, action)),
         },
         label,
       );
-    if (status) bar.appendChild(h(`span.tag.status-${status}`, null, status));
-    if (status === 'assigned' || status === 'waiting' || status === 'new') {
+    bar.appendChild(h(`span.tag.status-${s.status}`, { 'data-session-status': s.status }, s.status));
+    if (s.status === 'assigned' && mine && !s.acceptedAt) {
       bar.appendChild(act('accept', 'Accept', 'primary'));
       bar.appendChild(act('skip', 'Skip'));
     }
-    if (status !== 'closed') {
-      bar.appendChild(transferButton(c));
+    if (s.status !== 'closed' && (mine || user.role === 'admin')) {
+      bar.appendChild(transferControl(s));
       bar.appendChild(act('close', 'Close'));
     }
     return bar;
   }
 
-  /** @param {any} c */
-  function transferButton(c) {
-    return h(
-      'button.secondary',
-      {
-        type: 'button',
-        'data-action': 'transfer',
-        onclick: async () => {
-          const others = state.lines.filter((l) => String(l.id) !== state.lineId);
-          const answer = prompt(
-            `Transfer to another line: enter its id${others.length ? ` (${others.map((l) => `${l.id} = ${l.name}`).join(', ')})` : ''}, or "op:<operator id>"`,
-          );
-          if (!answer) return;
-          const to = answer.startsWith('op:')
-            ? { operatorId: Number(answer.slice(3)) }
-            : { lineId: Number(answer) };
-          try {
-            await ops.transfer(c.id, to);
-            await refresh();
-          } catch (err) {
-            alert(err instanceof Error ? err.message : String(err));
-          }
-        },
-      },
-      'Transfer',
+  /** Runs an operator action, then shows its error or the refreshed state. @param {() => Promise<unknown>} fn */
+  async function run(fn) {
+    state.notice = '';
+    try {
+      await fn();
+    } catch (err) {
+      state.notice = err instanceof Error ? err.message : String(err);
+    }
+    await refresh().catch(() => {});
+    drawConversation();
+  }
+
+  /** @param {any} s */
+  function transferControl(s) {
+    const others = state.lines.filter((l) => String(l.id) !== state.lineId);
+    const operators = state.users.filter((u) => u.id !== user.id);
+    const select = /** @type {HTMLSelectElement} */ (
+      h(
+        'select.transfer-to',
+        { 'aria-label': 'Transfer to' },
+        h('option', { value: '' }, 'Transfer to…'),
+        others.length
+          ? h(
+              'optgroup',
+              { label: 'Line' },
+              others.map((l) => h('option', { value: `line:${l.id}` }, l.name)),
+            )
+          : null,
+        operators.length
+          ? h(
+              'optgroup',
+              { label: 'Operator' },
+              operators.map((u) => h('option', { value: `op:${u.id}` }, u.name || u.email)),
+            )
+          : null,
+      )
     );
+    select.addEventListener('change', () => {
+      const [kind, id] = select.value.split(':');
+      if (!id) return;
+      const to = kind === 'op' ? { toOperatorId: Number(id) } : { toLineId: Number(id) };
+      void run(() => ops.transfer(s.id, to));
+    });
+    return select;
   }
 
   /** @param {any} m */
@@ -375,9 +446,10 @@ export function renderInbox(main, user, lineParam, chatParam) {
       ['External id', c.externalChatId],
       ['First contact', c.createdAt ? longTime(c.createdAt) : null],
       ['Last activity', c.updatedAt ? longTime(c.updatedAt) : null],
-      ['Session', s ? `#${s.id ?? ''} ${s.status ?? ''}` : null],
-      ['Operator', s?.operator?.name ?? s?.operatorName ?? null],
-      ['Queue position', s?.queuePosition ?? null],
+      ['Session', s ? `#${s.id} · ${s.status}` : null],
+      ['Operator', s?.operatorId ? operatorName(s.operatorId) : null],
+      ['Queue position', s ? (state.positions.get(s.id) ?? null) : null],
+      ['Rating', s?.rating === 1 ? 'helpful' : s?.rating === 0 ? 'not helpful' : null],
     ];
     mount(
       customer,
@@ -461,6 +533,13 @@ export function renderInbox(main, user, lineParam, chatParam) {
   void (async () => {
     try {
       await loadLines();
+      const lineId = state.lineId;
+      const [quick, users] = await Promise.all([
+        lineId ? optional(() => ops.quickAnswers(lineId)).catch(() => []) : [],
+        user.role === 'admin' ? api('GET', '/api/users').catch(() => []) : [],
+      ]);
+      state.quickAnswers = Array.isArray(quick) ? quick : [];
+      state.users = /** @type {any[]} */ (users);
       await loadChats();
       drawConversation();
       if (state.chatId !== undefined) await loadConversation();
@@ -470,7 +549,6 @@ export function renderInbox(main, user, lineParam, chatParam) {
     live.start();
   })();
 
-  void user;
   return () => {
     live.stop();
     main.classList.remove('full');

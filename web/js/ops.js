@@ -16,12 +16,19 @@ export const ops = {
   remove: (messageId) => api('DELETE', `/api/messages/${messageId}`),
   /** @param {number} chatId */
   markRead: (chatId) => api('POST', `/api/chats/${chatId}/read`),
-  /** @param {number} chatId */
-  session: (chatId) => api('GET', `/api/chats/${chatId}/session`),
-  /** @param {number} chatId @param {'accept' | 'skip' | 'close'} action */
-  act: (chatId, action) => api('POST', `/api/chats/${chatId}/${action}`),
-  /** @param {number} chatId @param {{operatorId?: number, lineId?: number}} to */
-  transfer: (chatId, to) => api('POST', `/api/chats/${chatId}/transfer`, to),
+  /** Sessions of a line, newest first. @param {string} lineId */
+  sessions: (lineId) => api('GET', `/api/sessions?lineId=${encodeURIComponent(lineId)}&limit=500`),
+  /** @param {string} lineId */
+  queue: (lineId) => api('GET', `/api/sessions/queue?lineId=${encodeURIComponent(lineId)}`),
+  /** @param {number} sessionId @param {'accept' | 'skip' | 'close'} action */
+  act: (sessionId, action) => api('POST', `/api/sessions/${sessionId}/${action}`),
+  /** @param {number} sessionId @param {{toOperatorId: number} | {toLineId: number}} to */
+  transfer: (sessionId, to) => api('POST', `/api/sessions/${sessionId}/transfer`, to),
+  /** @param {string} lineId */
+  quickAnswers: (lineId) => api('GET', `/api/lines/${encodeURIComponent(lineId)}/quick-answers`),
+  presence: () => api('GET', '/api/operators/me/presence'),
+  /** @param {'online' | 'away' | 'offline'} status */
+  setPresence: (status) => api('PUT', '/api/operators/me/presence', { status }),
 };
 
 /**
