@@ -5,5 +5,10 @@ import { HookReceiptsRepository } from './hook-receipts.repository.js';
 import { HookService } from './hook.service.js';
 import { HooksController } from './hooks.controller.js';
 
-@Module({ imports: [LinesModule, QueueModule], controllers: [HooksController], providers: [HookService, HookReceiptsRepository] })
+@Module({
+  imports: [LinesModule, QueueModule],
+  controllers: [HooksController],
+  providers: [HookService, HookReceiptsRepository],
+  exports: [HookReceiptsRepository],
+})
 export class HooksModule {}

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
+import { HookReceiptsRepository } from '../hooks/hook-receipts.repository.js';
 import { JtiRepository } from '../input/jti.repository.js';
 import { DeadLetters } from '../queue/dead-letters.service.js';
 
-/** Forgets what is past its window: seen jti values and dead letters beyond the retention. */
+/** Webhook receipts are kept a week: channels redeliver for a day at most (Telegram). */
+const HOOK_RECEIPT_RETENTION_MS = 7 * 86_400_000;
+
+/** Forgets what is past its window: seen jti values, webhook receipts, dead letters beyond the retention. */
 @Injectable()
 export class Housekeeping {
   private readonly logger = new Logger(Housekeeping.name);
@@ -11,13 +15,17 @@ export class Housekeeping {
   constructor(
     private readonly jtis: JtiRepository,
     private readonly deadLetters: DeadLetters,
+    private readonly receipts: HookReceiptsRepository,
     private readonly clock: Clock,
   ) {}
 
-  async run(): Promise<{ jtis: number; deadLetters: number }> {
+  async run(): Promise<{ jtis: number; hookReceipts: number; deadLetters: number }> {
     const jtis = await this.jtis.purgeExpired({ now: this.clock.now() });
+    const hookReceipts = await this.receipts.purgeBefore({
+      before: new Date(this.clock.nowMs() - HOOK_RECEIPT_RETENTION_MS),
+    });
     const deadLetters = await this.deadLetters.purgeExpired();
     if (deadLetters) this.logger.log(`purged ${deadLetters} dead letter(s) past the retention`);
-    return { jtis, deadLetters };
+    return { jtis, hookReceipts, deadLetters };
   }
 }

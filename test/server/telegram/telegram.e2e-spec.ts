@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { AccountTakeover } from '../../../src/server/accounts/account-takeover.service.js';
+import { Housekeeping } from '../../../src/server/workers/housekeeping.js';
 import { botToken, tgUpdate } from '../../factories/telegram.factory.js';
 import { drive } from '../support/fixture.js';
 import { BOT, startTelegramFixture, type TelegramFixture } from './telegram-fixture.js';
@@ -121,6 +122,15 @@ describe('Telegram connector', () => {
         'message',
         'message_update',
       ]);
+    });
+
+    it('should forget update receipts after a week, in housekeeping', async () => {
+      await f.deliver(BOT.token, tgUpdate({ text: 'old' }));
+      const housekeeping = f.server.app.get(Housekeeping);
+      expect((await housekeeping.run()).hookReceipts).toBe(0);
+      f.server.clock.advance(7 * 86_400_000 + 1);
+      expect((await housekeeping.run()).hookReceipts).toBe(1);
+      expect(await f.server.db.hookReceipt.count()).toBe(0);
     });
 
     it('should refuse a wrong or missing secret token and store nothing', async () => {
