@@ -9,6 +9,7 @@ import { closedLoop, openLoop, type LoadResult } from './load.js';
 import { receivingMessagePackets, type Peer } from './messages.js';
 import { startNode, threadCpuMs, type Child } from './processes.js';
 import { sqliteInsertRate } from './sqlite-ceiling.js';
+import { streamLatencyFigures } from './stream-latency.js';
 import { fmt } from './stats.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -85,6 +86,27 @@ async function main(): Promise<void> {
   const env = { OLP_KEYS: keySpec, PORTAL_ID, SERVER_ID, LOG_LEVEL: 'warn' };
   console.log(`Switchboard benchmark (node ${process.version}, ${new Date().toISOString()})`);
   try {
+    // `node dist/bench/run.js stream` runs only this part, `... routing` skips it.
+    const mode = process.argv[2];
+    if (mode !== 'routing') {
+      console.log('\nVisitor to operator stream: receivingMessage posted until the SSE client sees it:');
+      const portalScript = join(here, '../portal/main.js');
+      await streamLatencyFigures({ label: 'SQLite', dir, env, peer, portalScript });
+      const streamPg = await createPgDatabase();
+      if (streamPg) {
+        await streamLatencyFigures({
+          label: 'PostgreSQL',
+          dir,
+          env,
+          peer,
+          portalScript,
+          databaseUrl: streamPg.url,
+        });
+        await streamPg.drop();
+      } else console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable.`);
+      if (mode === 'stream') return;
+    }
+
     const pg = await createPgDatabase();
     for (const [label, databaseUrl] of [
       ['SQLite', undefined],
