@@ -74,6 +74,25 @@ async function main() {
     await rest('POST', `/api/lines/${support.id}/connectors/livechat/setup`, {
       params: { title: 'Chat with us' },
     });
+    const me = await rest('GET', '/api/auth/me');
+    const sam = await rest('POST', '/api/users', {
+      email: 'sam@example.com',
+      name: 'Sam Rivera',
+      password: 'demo-password',
+      role: 'operator',
+    });
+    await rest('PUT', `/api/lines/${support.id}/operators`, { userIds: [me.id, sam.id] });
+    await rest('PUT', '/api/operators/me/presence', { status: 'online' });
+    await rest('PATCH', `/api/lines/${support.id}/settings`, {
+      welcomeMessage: 'Hi! An agent will be with you in a moment.',
+      maxChatsPerOperator: 2,
+    });
+    for (const [title, text] of [
+      ['Greeting', 'Hi, thanks for reaching out! How can I help you today?'],
+      ['Shipping times', 'Orders ship within 24 hours and usually arrive in 2–3 business days.'],
+    ]) {
+      await rest('POST', `/api/lines/${support.id}/quick-answers`, { title, text });
+    }
 
     const olp = async (command, connector, data) => {
       const rawBody = JSON.stringify({ command, connector, line: String(support.id), data });
@@ -118,6 +137,10 @@ async function main() {
     const maria = { id: 'u-maria', name: 'Maria', last_name: 'Lopez' };
     await incoming('telegrambot', 'tg-1001', maria, "Hi! My order #4821 hasn't arrived yet 📦", 42);
     const mariaChat = await chatOf('tg-1001');
+    const mariaSession = (await rest('GET', `/api/sessions?lineId=${support.id}`)).find(
+      (x) => x.chatId === mariaChat.id,
+    );
+    if (mariaSession?.status === 'assigned') await rest('POST', `/api/sessions/${mariaSession.id}/accept`);
     const r1 = await reply(mariaChat, 'Hi Maria, thanks for writing! Let me check order #4821 for you.');
     await status('receivingStatusReading', 'telegrambot', mariaChat, r1, { message: { id: ['901'] } });
     await incoming('telegrambot', 'tg-1001', maria, 'Thanks! It was supposed to arrive on Monday.', 35);
@@ -200,7 +223,8 @@ async function main() {
 }
 
 async function call(url, method, path, token, body) {
-  const headers = { 'content-type': 'application/json' };
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${url}${path}`, {
     method,

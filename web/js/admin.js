@@ -322,12 +322,12 @@ const SETTING_FIELDS =
     workingHours: {
       label: 'Working hours',
       type: 'json',
-      hint: '{"timeZone":"Europe/Berlin","week":{"mon":[["09:00","18:00"]]},"holidays":[]} or null',
+      hint: 'Empty: always open. JSON: {"timeZone":"Europe/Berlin","week":{"mon":[["09:00","18:00"]]},"holidays":[]}',
     },
     bot: {
       label: 'Bot',
       type: 'json',
-      hint: '{"menu":"1 — sales, 2 — human","options":[{"key":"2","label":"human","action":"human"}]} or null',
+      hint: 'Empty: no bot. JSON: {"menu":"1 — sales, 2 — human","options":[{"key":"2","label":"human","action":"human"}]}',
     },
   });
 
@@ -392,7 +392,12 @@ async function drawSettings(card, lineId) {
         });
         break;
       default:
-        input = h('textarea.mono', { name: key, rows: 3 }, JSON.stringify(value));
+        // Empty stands for null (for example working hours: always open).
+        input = h(
+          'textarea.mono',
+          { name: key, rows: 3, placeholder: 'not set' },
+          value === null ? '' : JSON.stringify(value),
+        );
         readers.set(key, () => JSON.parse(/** @type {HTMLTextAreaElement} */ (input).value || 'null'));
     }
     return h(

@@ -84,7 +84,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
   const chat = () => state.chats.find((c) => c.id === state.chatId);
   /** @param {number} id */
   const operatorName = (id) => {
-    if (id === user.id) return 'you';
+    if (id === user.id) return 'You';
     const u = state.users.find((x) => x.id === id);
     return u ? u.name || u.email : `#${id}`;
   };
@@ -175,7 +175,9 @@ export function renderInbox(main, user, lineParam, chatParam) {
                 h(
                   'span.preview',
                   null,
-                  last?.direction === 'out' ? h('span.you', null, 'You: ') : null,
+                  last?.direction === 'out'
+                    ? h('span.you', { title: 'Answered from this line' }, '↩ ')
+                    : null,
                   last ? plainText(last.text) || '(attachment)' : 'No messages',
                 ),
                 unread
@@ -430,7 +432,13 @@ export function renderInbox(main, user, lineParam, chatParam) {
         null,
         body,
         files.length ? h('div.files', null, files) : null,
-        h('div.meta', null, h('time', null, shortTime(m.createdAt)), status),
+        h(
+          'div.meta',
+          null,
+          out ? h('span.author', null, m.authorId === null ? 'Automatic' : operatorName(m.authorId)) : null,
+          h('time', null, shortTime(m.createdAt)),
+          status,
+        ),
       ),
       failed,
     );
@@ -557,7 +565,12 @@ export function renderInbox(main, user, lineParam, chatParam) {
 
 /** @param {string} iso */
 function longTime(iso) {
-  return new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString([], {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** @param {any} c */
