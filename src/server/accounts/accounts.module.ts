@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
-import { PortalsModule } from '../portals/portals.module.js';
-import { QueueModule } from '../queue/queue.module.js';
-import { AccountTakeover } from './account-takeover.service.js';
 import { AccountsRepository } from './accounts.repository.js';
 
-@Module({
-  imports: [PortalsModule, QueueModule],
-  providers: [AccountsRepository, AccountTakeover],
-  exports: [AccountTakeover],
-})
+/** Which line holds which external account; input/AccountTakeover acts on it. */
+@Module({ providers: [AccountsRepository], exports: [AccountsRepository] })
 export class AccountsModule {}

@@ -3,8 +3,9 @@ import { Clock } from '../../common/clock.js';
 import type { Connector, ConnectorLine } from '../connectors/connector.js';
 import { PortalRegistry } from '../portals/portal-registry.service.js';
 import { PortalClient } from '../queue/portal-client.js';
-import { PortalQueue } from '../queue/portal-queue.service.js';
-import { AccountsRepository, type HolderRow } from './accounts.repository.js';
+import { AccountsRepository, type HolderRow } from '../accounts/accounts.repository.js';
+import { LinesRepository } from '../lines/lines.repository.js';
+import { ConnectorLines } from './connector-lines.service.js';
 
 /** Attempts to tell an old portal that its connection was taken over, a second apart. */
 const NOTICE_ATTEMPTS = 3;
@@ -13,9 +14,10 @@ const NOTICE_PAUSE_MS = 1000;
 /**
  * One connection per external account (a Telegram bot, a Bot Framework app). When a line learns
  * its account (testConnect, register) and another line, of this or another portal, held it, the
- * new line keeps it: the old line's record, settings and outbound calls are removed (what was
- * still queued for its portal goes to dead letters, replayable), and its portal is told with
- * `deactivateConnector`. The channel side is not unregistered: the account now serves the new line.
+ * new line keeps it: the old line's record, settings and outbound calls are removed, with a real
+ * connector's virtual channel records (what was still queued for its portal goes to dead letters,
+ * replayable), and its portal is told with `deactivateConnector`. The channel side is not
+ * unregistered: the account now serves the new line.
  */
 @Injectable()
 export class AccountTakeover implements OnModuleDestroy {
@@ -24,7 +26,8 @@ export class AccountTakeover implements OnModuleDestroy {
 
   constructor(
     private readonly accounts: AccountsRepository,
-    private readonly queue: PortalQueue,
+    private readonly lines: LinesRepository,
+    private readonly connectorLines: ConnectorLines,
     private readonly registry: PortalRegistry,
     private readonly client: PortalClient,
     private readonly clock: Clock,
@@ -37,7 +40,10 @@ export class AccountTakeover implements OnModuleDestroy {
     const holders = await this.accounts.take({ lineRef: line.ref, account, now: this.clock.now() });
     for (const old of holders) {
       const reason = `${account} was connected to line ${line.lineId} (${line.connector}) of portal ${line.portalId}`;
-      const moved = await this.queue.retireLine(old.id, `connection taken over: ${reason}`);
+      const row = await this.lines.findById({ id: old.id });
+      const { deadLettered: moved } = row
+        ? await this.connectorLines.remove(row, `connection taken over: ${reason}`, { unregister: false })
+        : { deadLettered: 0 };
       this.logger.warn(
         `${old.portalId}/${old.connector}/${old.lineId} deactivated: ${reason}` +
           (moved ? `; ${moved} queued item(s) moved to dead letters` : ''),

@@ -67,12 +67,18 @@ export class ConnectorLines {
   /**
    * Unregisters the connector on the channel side (best effort: the line goes anyway, and an
    * unknown hook hash is refused later) and deletes the line; items still queued for the portal
-   * go to dead letters, where they can be replayed once the line exists again.
+   * go to dead letters, where they can be replayed once the line exists again. With
+   * `unregister: false` the channel side is left alone (its account now serves another line, see
+   * AccountTakeover).
    */
-  async remove(row: LineRow, reason: string): Promise<{ unregistered: boolean; deadLettered: number }> {
+  async remove(
+    row: LineRow,
+    reason: string,
+    opts: { unregister?: boolean } = {},
+  ): Promise<{ unregistered: boolean; deadLettered: number }> {
     let unregistered = false;
     const resolved = this.factory.resolve(row.connector);
-    if (resolved) {
+    if (resolved && opts.unregister !== false) {
       try {
         await resolved.connector.unregister(await this.settings.open(row, resolved.channel));
         unregistered = true;

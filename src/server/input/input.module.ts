@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountTakeover } from './account-takeover.service.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { LinesModule } from '../lines/lines.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
@@ -54,6 +55,7 @@ const HANDLERS = [
     OlpSignatureGuard,
     JtiRepository,
     ConnectorLines,
+    AccountTakeover,
   ],
   exports: [JtiRepository],
 })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { AccountTakeover } from '../../../src/server/accounts/account-takeover.service.js';
+import { AccountTakeover } from '../../../src/server/input/account-takeover.service.js';
 import { Housekeeping } from '../../../src/server/workers/housekeeping.js';
 import { botToken, tgUpdate } from '../../factories/telegram.factory.js';
 import { drive } from '../support/fixture.js';
@@ -358,6 +358,8 @@ describe('Telegram connector', () => {
         { portalId: 'portal-a', lineId: '1' },
       ]);
 
+      // The old line was not unregistered on Telegram: that would have removed the new webhook.
+      expect(f.telegram.callsOf('deleteWebhook')).toEqual([]);
       // The new connection works: the webhook points at it and its updates reach portal-b.
       const newLine = await f.server.db.line.findFirstOrThrow({ where: { portalId: 'portal-b' } });
       expect(newLine.account).toBe('telegrambot:123456789');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { AccountTakeover } from '../../accounts/account-takeover.service.js';
+import { AccountTakeover } from '../account-takeover.service.js';
 import { ConnectorLines } from '../connector-lines.service.js';
 import { answered, type OlpAnswer, type OlpMethodHandler, type VerifiedPacket } from '../olp-packet.js';
 
