@@ -275,6 +275,37 @@ describe('Input inbox (database)', () => {
       ]);
     });
 
+    it('should delete processed messages only past their retention, keeping failed and open ones', async () => {
+      const worker = newWorker();
+      const [old, failing] = [olpMessage({ chatId: 'r1' }), olpMessage({ chatId: 'r2' })];
+      step.failures.set(failing.message.id, MAX_ATTEMPTS);
+      await store([old, failing]);
+      for (let i = 0; i < MAX_ATTEMPTS; i++) {
+        await worker.runDue();
+        storage.clock.advance(60_000);
+      }
+      storage.clock.advance(options.retainDoneMs - 60_000);
+      const fresh = olpMessage({ chatId: 'r3' });
+      await store([fresh]);
+      await worker.runDue();
+
+      await worker.purgeDone();
+
+      const kept = await storage.db.client.inboxMessage.findMany({
+        where: { chatId: { in: ['r1', 'r2', 'r3'] } },
+        select: { messageId: true, state: true },
+      });
+      expect(kept).toEqual(
+        expect.arrayContaining([
+          { messageId: failing.message.id, state: 'failed' },
+          { messageId: fresh.message.id, state: 'done' },
+        ]),
+      );
+      expect(kept.map((r) => r.messageId)).not.toContain(old.message.id);
+      // A repeat of a message still kept is still recognised.
+      expect((await store([fresh]))[0].duplicate).toBe(true);
+    });
+
     it('should let the rest of a chat go on once an earlier message failed for good', async () => {
       const worker = newWorker();
       const [m1, m2] = [olpMessage({ chatId: 'c1' }), olpMessage({ chatId: 'c1' })];

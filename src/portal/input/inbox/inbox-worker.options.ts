@@ -11,6 +11,14 @@ export interface InboxWorkerOptions {
   backoffMaxMs: number;
   /** On shutdown, how long running rows may finish before they are handed back unfinished. */
   shutdownGraceMs: number;
+  /**
+   * How long processed rows are kept: while kept, a message the server sends again is recognised
+   * as a repeat. Well past the server's block schedule (24 h), so only a late manual replay of
+   * dead letters could bring one back after that.
+   */
+  retainDoneMs: number;
+  /** How often processed rows older than retainDoneMs are deleted. */
+  purgeIntervalMs: number;
 }
 
 export const INBOX_WORKER_OPTIONS = Symbol('INBOX_WORKER_OPTIONS');
@@ -22,6 +30,8 @@ export const defaultInboxWorkerOptions: InboxWorkerOptions = {
   backoffBaseMs: 5_000,
   backoffMaxMs: 15 * 60_000,
   shutdownGraceMs: 3_000,
+  retainDoneMs: 30 * 24 * 3_600_000,
+  purgeIntervalMs: 10 * 60_000,
 };
 
 /** Delay after the given failed attempt (1-based): base, 2×base, 4×base, … up to the maximum. */

@@ -221,7 +221,8 @@ export class InboxRepository {
   }
 
   async markDone(opts: { id: number; attempt: number; now: Date }): Promise<boolean> {
-    return this.updateClaimed(opts, { state: 'done', processedAt: opts.now });
+    // next_attempt_at records the processing time too: deleteDoneBefore finds old rows by it.
+    return this.updateClaimed(opts, { state: 'done', processedAt: opts.now, nextAttemptAt: opts.now });
   }
 
   async scheduleRetry(opts: {
@@ -244,6 +245,17 @@ export class InboxRepository {
   /** Gives a claim back unfinished (shutdown), due at once; the attempt it used stays counted. */
   async release(opts: { id: number; attempt: number; now: Date }): Promise<boolean> {
     return this.updateClaimed(opts, { state: 'pending', nextAttemptAt: opts.now });
+  }
+
+  /**
+   * Deletes rows processed before `before`; returns how many. markDone sets next_attempt_at to the
+   * processing time, so the (state, next_attempt_at) index finds them.
+   */
+  async deleteDoneBefore(opts: { before: Date }): Promise<number> {
+    const { count } = await this.database.client.inboxMessage.deleteMany({
+      where: { state: 'done', nextAttemptAt: { lt: opts.before } },
+    });
+    return count;
   }
 
   async findById(id: number): Promise<InboxRow | undefined> {

@@ -39,6 +39,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private filling?: Promise<void>;
   private fillAgain = false;
+  private lastPurgeMs = -Infinity;
 
   constructor(
     private readonly inbox: InboxRepository,
@@ -123,7 +124,17 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** Deletes processed rows past their retention (options.retainDoneMs); returns how many. */
+  async purgeDone(): Promise<number> {
+    this.lastPurgeMs = this.clock.nowMs();
+    return this.inbox.deleteDoneBefore({ before: new Date(this.lastPurgeMs - this.options.retainDoneMs) });
+  }
+
   private async fill(): Promise<void> {
+    if (this.clock.nowMs() - this.lastPurgeMs >= this.options.purgeIntervalMs) {
+      const purged = await this.purgeDone();
+      if (purged > 0) this.logger.debug(`deleted ${purged} processed inbox rows past their retention`);
+    }
     while (this.started) {
       const free = this.options.concurrency - this.running.size;
       if (free <= 0) return;
