@@ -30,7 +30,7 @@ const schema = z.object({
   OUTPUT_CACHE_TTL_MS: intFromEnv(60_000, 0),
   INBOX_MAX_ATTEMPTS: intFromEnv(8, 1),
   WORKERS: boolFromEnv(true),
-  STREAM_POLL_MS: intFromEnv(250, 10),
+  STREAM_POLL_MS: intFromEnv(100, 10),
   STREAM_HEARTBEAT_MS: intFromEnv(15_000, 100),
   STREAM_TOKEN_TTL_SECONDS: intFromEnv(60, 1),
   OPERATOR_EVENTS_RETAIN_HOURS: intFromEnv(72, 1),

@@ -312,8 +312,8 @@ describe('Open Lines replies and the operator stream', () => {
     const [sent] = itemsOf(call)[0].message.files ?? [];
     expect(sent).toMatchObject({ name: 'invoice.pdf', size: bytes.length, type: 'application/pdf' });
     // The portal listens on a random port, so PUBLIC_URL (which the link is built on) cannot name it.
-    const link = new URL(new URL(sent!.url).pathname, portal.url).toString();
-    expect(sent!.url).toMatch(/\/public\/files\/[\w-]+$/);
+    const link = new URL(new URL(sent.url).pathname, portal.url).toString();
+    expect(sent.url).toMatch(/\/public\/files\/[\w-]+$/);
     const fetched = await fetch(link);
     expect(fetched.status).toBe(200);
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(bytes);

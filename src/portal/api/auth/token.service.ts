@@ -31,14 +31,21 @@ export class TokenService {
     this.key = new TextEncoder().encode(config.authSecret);
   }
 
-  async issue(principal: Principal): Promise<{ token: string; expiresAt: Date }> {
+  /**
+   * An API token; `audience` and `ttlSeconds` make a token for one other use instead (the stream
+   * token), which verify() then accepts only when asked for that audience.
+   */
+  async issue(
+    principal: Principal,
+    opts: { audience?: string; ttlSeconds?: number } = {},
+  ): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.clock.nowMs() / 1000);
-    const exp = iat + TOKEN_TTL_SECONDS;
+    const exp = iat + (opts.ttlSeconds ?? TOKEN_TTL_SECONDS);
     const token = await new SignJWT({ email: principal.email, role: principal.role })
       .setProtectedHeader({ alg: 'HS256', typ: TYP })
       .setSubject(String(principal.userId))
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(opts.audience ?? AUDIENCE)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.key);
@@ -46,13 +53,13 @@ export class TokenService {
   }
 
   /** The token's principal, or null when it is malformed, forged, expired or not ours. */
-  async verify(token: string): Promise<Principal | null> {
+  async verify(token: string, opts: { audience?: string } = {}): Promise<Principal | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         typ: TYP,
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience: opts.audience ?? AUDIENCE,
         requiredClaims: ['exp', 'iat', 'sub'],
         currentDate: this.clock.now(),
       });
