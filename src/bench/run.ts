@@ -10,6 +10,7 @@ import { receivingMessagePackets, type Peer } from './messages.js';
 import { startNode, threadCpuMs, type Child } from './processes.js';
 import { sqliteInsertRate } from './sqlite-ceiling.js';
 import { streamLatencyFigures } from './stream-latency.js';
+import { routingFigures } from './routing.js';
 import { fmt } from './stats.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -106,6 +107,16 @@ async function main(): Promise<void> {
       } else console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable.`);
       if (mode === 'stream') return;
     }
+
+    console.log(`\nRouting: one line with 1,000 operators online and 10,000 chats waiting:`);
+    await routingFigures('SQLite', dir);
+    const routingPg = await createPgDatabase();
+    if (routingPg) {
+      await routingFigures('PostgreSQL', dir, routingPg.url);
+      await routingPg.drop();
+    } else console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable.`);
+    // `node dist/bench/run.js routing` stops here.
+    if (process.argv[2] === 'routing') return;
 
     const pg = await createPgDatabase();
     for (const [label, databaseUrl] of [

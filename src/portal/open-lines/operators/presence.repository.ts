@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OperatorPresence } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { ID_SLICE } from '../sessions/sessions.repository.js';
 
 export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
 export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
@@ -13,9 +14,13 @@ export class PresenceRepository {
     return this.db.client.operatorPresence.findUnique({ where: { userId } });
   }
 
-  listFor(userIds: number[]): Promise<OperatorPresence[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
-    return this.db.client.operatorPresence.findMany({ where: { userId: { in: userIds } } });
+  async listFor(userIds: number[]): Promise<OperatorPresence[]> {
+    const rows: OperatorPresence[] = [];
+    for (let i = 0; i < userIds.length; i += ID_SLICE) {
+      const slice = userIds.slice(i, i + ID_SLICE);
+      rows.push(...(await this.db.client.operatorPresence.findMany({ where: { userId: { in: slice } } })));
+    }
+    return rows;
   }
 
   save(opts: {
@@ -37,6 +42,15 @@ export class PresenceRepository {
       where: { userId: opts.userId },
       data: { lastAssignedAt: opts.at },
     });
+  }
+
+  async markAssignedMany(opts: { userIds: number[]; at: Date }): Promise<void> {
+    for (let i = 0; i < opts.userIds.length; i += ID_SLICE) {
+      await this.db.client.operatorPresence.updateMany({
+        where: { userId: { in: opts.userIds.slice(i, i + ID_SLICE) } },
+        data: { lastAssignedAt: opts.at },
+      });
+    }
   }
 
   /** Operators still offline whose grace period has run out. */

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Session } from '../../../generated/portal-sqlite/client.js';
 import { Clock } from '../../../common/clock.js';
-import { LineSettingsRepository } from '../line-settings/line-settings.repository.js';
 import { LineSettingsService } from '../line-settings/line-settings.service.js';
 import type { LineSettings } from '../line-settings/line-settings.js';
 import { isOpen } from '../line-settings/working-hours.js';
 import { PresenceRepository, type PresenceStatus } from '../operators/presence.repository.js';
-import { SessionChanges, triedOf } from '../sessions/session-changes.js';
+import { ChangeBatch, SessionChanges, triedOf } from '../sessions/session-changes.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { available, nobodyReason, pickOperator, type OperatorState, type Pick } from './distribution.js';
 
@@ -15,11 +14,13 @@ import { available, nobodyReason, pickOperator, type OperatorState, type Pick } 
  * working hours. Every decision is logged with its reason. Assignment is a conditional update
  * on the session's version, so with several processes one chat is never assigned twice.
  */
+/** History and decisions of a queue pass are written every this many rows. */
+const FLUSH_EVERY = 400;
+
 @Injectable()
 export class RoutingService {
   constructor(
     private readonly settings: LineSettingsService,
-    private readonly lineOperators: LineSettingsRepository,
     private readonly presence: PresenceRepository,
     private readonly sessions: SessionsRepository,
     private readonly changes: SessionChanges,
@@ -28,19 +29,14 @@ export class RoutingService {
 
   /** The line's operators in order, with presence and current load. */
   async operatorStates(lineId: number): Promise<OperatorState[]> {
-    const ids = await this.lineOperators.listOperatorIds(lineId);
-    const [presence, loads] = await Promise.all([this.presence.listFor(ids), this.sessions.loads(ids)]);
-    const byUser = new Map(presence.map((p) => [p.userId, p]));
-    return ids.map((userId, position) => {
-      const p = byUser.get(userId);
-      return {
-        userId,
-        position,
-        presence: (p?.status ?? 'offline') as PresenceStatus,
-        load: loads.get(userId) ?? 0,
-        lastAssignedAt: p?.lastAssignedAt?.getTime() ?? null,
-      };
-    });
+    const rows = await this.sessions.operatorsOfLine(lineId);
+    return rows.map((r, position) => ({
+      userId: r.userId,
+      position,
+      presence: (r.status ?? 'offline') as PresenceStatus,
+      load: r.load,
+      lastAssignedAt: r.lastAssignedAt?.getTime() ?? null,
+    }));
   }
 
   /**
@@ -132,22 +128,31 @@ export class RoutingService {
     if (settings.queueType === 'all' || !isOpen(settings.workingHours, now)) return 0;
     const ops = await this.operatorStates(lineId);
     const waiting = await this.sessions.listWaiting({ lineId, limit });
+    const batch = new ChangeBatch();
+    const served = new Set<number>();
     let assigned = 0;
-    for (const s of waiting) {
-      const pick = pickOperator(ops, {
-        queueType: settings.queueType,
-        maxChats: settings.maxChatsPerOperator,
-        tried: new Set(triedOf(s)),
-      });
-      if (pick.operatorId === null) break;
-      const next = await this.assign(s, pick, settings);
-      if (next?.status !== 'assigned') continue;
-      const op = ops.find((o) => o.userId === pick.operatorId);
-      if (op) {
-        op.load += 1;
-        op.lastAssignedAt = now.getTime();
+    try {
+      for (const s of waiting) {
+        const pick = pickOperator(ops, {
+          queueType: settings.queueType,
+          maxChats: settings.maxChatsPerOperator,
+          tried: new Set(triedOf(s)),
+        });
+        if (pick.operatorId === null) break;
+        const next = await this.assign(s, pick, settings, batch);
+        if (next?.status !== 'assigned') continue;
+        const op = ops.find((o) => o.userId === pick.operatorId);
+        if (op) {
+          op.load += 1;
+          op.lastAssignedAt = now.getTime();
+        }
+        served.add(pick.operatorId);
+        assigned += 1;
+        if (batch.size >= FLUSH_EVERY) await this.changes.flush(batch);
       }
-      assigned += 1;
+    } finally {
+      await this.changes.flush(batch);
+      await this.presence.markAssignedMany({ userIds: [...served], at: now });
     }
     return assigned;
   }
@@ -156,6 +161,7 @@ export class RoutingService {
     s: Session,
     pick: Pick & { operatorId: number },
     settings: LineSettings,
+    batch?: ChangeBatch,
   ): Promise<Session | null> {
     const now = this.clock.now();
     const operatorId = pick.operatorId;
@@ -170,6 +176,7 @@ export class RoutingService {
         tried: JSON.stringify(tried),
       },
       { note: 'routed' },
+      batch,
     );
     if (!next) return null;
     const max = settings.maxChatsPerOperator;

@@ -1,8 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import type { Session } from '../../../generated/portal-sqlite/client.js';
+import type { RoutingDecision, Session, SessionHistory } from '../../../generated/portal-sqlite/client.js';
+import type { PortalEventMap } from '../../events/events.js';
 import { Clock } from '../../../common/clock.js';
 import { PortalEvents } from '../../events/portal-events.js';
 import { SessionsRepository, type RoutingOutcome, type SessionChange } from './sessions.repository.js';
+
+type Announcement = {
+  [E in 'SessionStatusChanged' | 'SessionAssigned' | 'SessionQueued']: [E, PortalEventMap[E]];
+}['SessionStatusChanged' | 'SessionAssigned' | 'SessionQueued'];
+
+/**
+ * History rows, decisions and events of many changes, written together by `flush` (a queue pass
+ * assigns hundreds of sessions; one insert of their history is far cheaper than hundreds).
+ */
+export class ChangeBatch {
+  readonly history: Omit<SessionHistory, 'id'>[] = [];
+  readonly decisions: Omit<RoutingDecision, 'id'>[] = [];
+  readonly events: Announcement[] = [];
+
+  get size(): number {
+    return this.history.length + this.decisions.length;
+  }
+}
 
 /**
  * Applies a change to a session the one safe way: conditional on the version read, recorded in
@@ -21,6 +40,7 @@ export class SessionChanges {
     s: Session,
     change: SessionChange,
     log: { note: string; actorId?: number | null } | null,
+    batch?: ChangeBatch,
   ): Promise<Session | null> {
     const at = this.clock.now();
     if (!(await this.repo.updateIfVersion({ id: s.id, version: s.version, change, at }))) return null;
@@ -28,14 +48,16 @@ export class SessionChanges {
     const statusChanged = next.status !== s.status;
     const operatorChanged = next.operatorId !== s.operatorId;
     if (log || statusChanged || operatorChanged) {
-      await this.repo.addHistory({
+      const row = {
         sessionId: s.id,
         status: next.status,
         operatorId: next.operatorId,
         actorId: log?.actorId ?? null,
         note: log?.note ?? '',
         createdAt: at,
-      });
+      };
+      if (batch) batch.history.push(row);
+      else await this.repo.addHistory(row);
     }
     const payload = {
       sessionId: s.id,
@@ -44,12 +66,30 @@ export class SessionChanges {
       status: next.status,
       operatorId: next.operatorId,
     };
-    if (statusChanged) await this.events.emit('SessionStatusChanged', payload);
-    if (operatorChanged && next.operatorId !== null) await this.events.emit('SessionAssigned', payload);
+    const events: Announcement[] = [];
+    if (statusChanged) events.push(['SessionStatusChanged', payload]);
+    if (operatorChanged && next.operatorId !== null) events.push(['SessionAssigned', payload]);
     if (next.status === 'waiting' && (statusChanged || next.lineId !== s.lineId)) {
-      await this.events.emit('SessionQueued', { ...payload, position: await this.repo.queuePosition(next) });
+      events.push(['SessionQueued', { ...payload, position: await this.repo.queuePosition(next) }]);
     }
+    if (batch) batch.events.push(...events);
+    else await this.announce(events);
     return next;
+  }
+
+  /** Writes what the batch collected, then announces its events in order. */
+  async flush(batch: ChangeBatch): Promise<void> {
+    await this.repo.addHistoryMany(batch.history.splice(0));
+    await this.repo.addDecisionMany(batch.decisions.splice(0));
+    await this.announce(batch.events.splice(0));
+  }
+
+  private async announce(events: Announcement[]): Promise<void> {
+    for (const [name, payload] of events) {
+      // Separate calls only so that each name is checked against its own payload type.
+      if (name === 'SessionQueued') await this.events.emit(name, payload);
+      else await this.events.emit(name, payload);
+    }
   }
 
   /** Records a just-created session's first status. */
@@ -77,15 +117,18 @@ export class SessionChanges {
     outcome: RoutingOutcome,
     operatorId: number | null,
     reason: string,
+    batch?: ChangeBatch,
   ): Promise<void> {
-    await this.repo.addDecision({
+    const row = {
       sessionId: s.id,
       lineId: s.lineId,
       outcome,
       operatorId,
       reason,
       createdAt: this.clock.now(),
-    });
+    };
+    if (batch) batch.decisions.push(row);
+    else await this.repo.addDecision(row);
   }
 }
 

@@ -22,7 +22,31 @@ export type SessionChange = Partial<
 
 export type NewSession = Omit<Session, 'id' | 'version' | 'updatedAt'>;
 
+/** Ids per IN list, under SQLite's limit of bound parameters per statement. */
+export const ID_SLICE = 500;
+
 export type RoutingOutcome = 'assigned' | 'offered' | 'queued' | 'kept' | 'bot';
+
+export interface LineOperatorRow {
+  userId: number;
+  /** Null when the operator never set a presence. */
+  status: string | null;
+  lastAssignedAt: Date | null;
+  load: number;
+}
+
+interface RawOperatorRow {
+  userId: number | bigint;
+  status: string | null;
+  lastAssignedAt: Date | string | number | null;
+  load: number | bigint;
+}
+
+/** A timestamp as a raw query returns it: a Date, or on SQLite the stored text or epoch ms. */
+function toDate(v: Date | string | number | null): Date | null {
+  if (v === null) return null;
+  return v instanceof Date ? v : new Date(v);
+}
 
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
@@ -102,14 +126,50 @@ export class SessionsRepository {
   /** Open sessions held (assigned or answered) per operator, for those given. */
   async loads(operatorIds: number[]): Promise<Map<number, number>> {
     const loads = new Map<number, number>();
-    if (operatorIds.length === 0) return loads;
-    const groups = await this.db.client.session.groupBy({
-      by: ['operatorId'],
-      where: { operatorId: { in: operatorIds }, status: { in: HELD_STATUSES } },
-      _count: { _all: true },
-    });
-    for (const g of groups) if (g.operatorId !== null) loads.set(g.operatorId, g._count._all);
+    // In slices: SQLite limits the bound parameters of one statement.
+    for (let i = 0; i < operatorIds.length; i += ID_SLICE) {
+      const groups = await this.db.client.session.groupBy({
+        by: ['operatorId'],
+        where: { operatorId: { in: operatorIds.slice(i, i + ID_SLICE) }, status: { in: HELD_STATUSES } },
+        _count: { _all: true },
+      });
+      for (const g of groups) if (g.operatorId !== null) loads.set(g.operatorId, g._count._all);
+    }
     return loads;
+  }
+
+  /**
+   * The line's operators in queue order with presence and held sessions, in one statement (a
+   * line may have a thousand operators; routing reads this for every new chat).
+   */
+  async operatorsOfLine(lineId: number): Promise<LineOperatorRow[]> {
+    const rows = await this.db.client.$queryRaw<RawOperatorRow[]>`
+      SELECT lo.user_id AS "userId", lo.position AS "position", p.status AS "status",
+             p.last_assigned_at AS "lastAssignedAt",
+             (SELECT COUNT(*) FROM sessions s
+               WHERE s.operator_id = lo.user_id AND s.status IN ('assigned', 'answered')) AS "load"
+        FROM line_operators lo
+        LEFT JOIN operator_presence p ON p.user_id = lo.user_id
+       WHERE lo.line_id = ${lineId}
+       ORDER BY lo.position, lo.user_id`;
+    return rows.map((r) => ({
+      userId: Number(r.userId),
+      status: r.status,
+      lastAssignedAt: toDate(r.lastAssignedAt),
+      load: Number(r.load),
+    }));
+  }
+
+  async addHistoryMany(rows: Omit<SessionHistory, 'id'>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += ID_SLICE) {
+      await this.db.client.sessionHistory.createMany({ data: rows.slice(i, i + ID_SLICE) });
+    }
+  }
+
+  async addDecisionMany(rows: Omit<RoutingDecision, 'id'>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += ID_SLICE) {
+      await this.db.client.routingDecision.createMany({ data: rows.slice(i, i + ID_SLICE) });
+    }
   }
 
   countHeld(operatorId: number): Promise<number> {
