@@ -6,6 +6,7 @@ import { ConnectorsModule } from './connectors/connectors.module.js';
 import { ServerConfig } from './config.js';
 import { HealthController } from '../common/health.js';
 import { HooksModule } from './hooks/hooks.module.js';
+import { LiveChatModule } from './connectors/livechat/livechat.module.js';
 import { InputModule } from './input/input.module.js';
 import { LinesModule } from './lines/lines.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
@@ -44,6 +45,7 @@ export class ServerAppModule {
         OutboundModule,
         InputModule,
         HooksModule,
+        LiveChatModule,
         WorkersModule,
         TelegramModule,
       ],

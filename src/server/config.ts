@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { devOlpKeySpec, keptSecret } from '../common/dev-secrets.js';
-import { boolFromEnv, intFromEnv, loadEnv, logFormatFromEnv } from '../common/env.js';
+import { boolFromEnv, intFromEnv, listFromEnv, loadEnv, logFormatFromEnv } from '../common/env.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -75,6 +75,9 @@ const schema = z
     OUTBOUND_LEASE: duration('5m'),
     TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
     TELEGRAM_FILE_LINK_TTL: duration('7d'),
+    LIVECHAT_ORIGINS: listFromEnv(),
+    LIVECHAT_SESSION_TTL: duration('30d'),
+    LIVECHAT_POLL_TIMEOUT: duration('25s'),
     WORKERS: boolFromEnv(true),
     WORKER_POLL: duration('1s'),
     LOG_FORMAT: logFormatFromEnv(),
@@ -132,6 +135,14 @@ export class ServerConfig {
     /** How long a file link handed to the portal stays valid. */
     fileLinkTtlMs: number;
   };
+  readonly livechat: {
+    /** Web origins whose pages may call the visitor endpoints (CORS); `*` for any. */
+    origins: string[];
+    /** How long a visitor's session token is valid. */
+    sessionTtlMs: number;
+    /** How long a long-poll request waits for an event before it answers empty. */
+    pollTimeoutMs: number;
+  };
   /** Whether this process runs the queue and outbound workers. */
   readonly workers: boolean;
   readonly workerPollMs: number;
@@ -166,6 +177,11 @@ export class ServerConfig {
     this.telegram = {
       apiUrl: env.TELEGRAM_API_URL.replace(/\/$/, ''),
       fileLinkTtlMs: env.TELEGRAM_FILE_LINK_TTL,
+    };
+    this.livechat = {
+      origins: env.LIVECHAT_ORIGINS,
+      sessionTtlMs: env.LIVECHAT_SESSION_TTL,
+      pollTimeoutMs: env.LIVECHAT_POLL_TIMEOUT,
     };
     this.workers = env.WORKERS;
     this.workerPollMs = env.WORKER_POLL;

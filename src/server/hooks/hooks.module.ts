@@ -9,6 +9,6 @@ import { HooksController } from './hooks.controller.js';
   imports: [LinesModule, QueueModule],
   controllers: [HooksController],
   providers: [HookService, HookReceiptsRepository],
-  exports: [HookReceiptsRepository],
+  exports: [HookService, HookReceiptsRepository],
 })
 export class HooksModule {}
