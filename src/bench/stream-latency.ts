@@ -68,7 +68,7 @@ export async function streamLatencyFigures(opts: {
   databaseUrl?: string;
   samples?: number;
 }): Promise<void> {
-  const samples = opts.samples ?? 200;
+  const samples = opts.samples ?? 100;
   const env = {
     ...opts.env,
     DATA_DIR: join(opts.dir, `stream-${opts.label}`),
@@ -88,7 +88,7 @@ export async function streamLatencyFigures(opts: {
     ] as const) {
       const client = await openSse(`${target.url}/api/stream`, headers);
       try {
-        for (let i = 0; i < 20; i++) await oneTrip(first, client, opts.peer, i % 50); // warm-up
+        for (let i = 0; i < 10; i++) await oneTrip(first, client, opts.peer, i % 50); // warm-up
         const times: number[] = [];
         for (let i = 0; i < samples; i++) times.push(await oneTrip(first, client, opts.peer, i % 50));
         console.log(
