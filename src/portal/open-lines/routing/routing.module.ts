@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { OutputModule } from '../../output/output.module.js';
 import { CustomerMessages } from '../customer-messages/customer-messages.service.js';
 import { LineSettingsRepository } from '../line-settings/line-settings.repository.js';
 import { LineSettingsService } from '../line-settings/line-settings.service.js';
+import { OperatorReplyListener } from '../listeners/operator-reply.listener.js';
 import { SessionRoutingListener } from '../listeners/session-routing.listener.js';
+import { RepliesModule } from '../replies/replies.module.js';
 import { OpenLinesModule } from '../open-lines.module.js';
 import { PresenceRepository } from '../operators/presence.repository.js';
 import { PresenceService } from '../operators/presence.service.js';
@@ -19,7 +20,7 @@ import { RoutingService } from './routing.service.js';
  * timers, and the portal's own messages to customers.
  */
 @Module({
-  imports: [OpenLinesModule, OutputModule],
+  imports: [OpenLinesModule, RepliesModule],
   providers: [
     LineSettingsRepository,
     SessionsRepository,
@@ -33,6 +34,7 @@ import { RoutingService } from './routing.service.js';
     CustomerMessages,
     RoutingScheduler,
     SessionRoutingListener,
+    OperatorReplyListener,
   ],
   exports: [
     LineSettingsService,

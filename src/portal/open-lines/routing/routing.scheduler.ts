@@ -125,7 +125,8 @@ export class RoutingScheduler implements OnApplicationBootstrap, OnModuleDestroy
       const chat = await this.chats.findById(s.chatId);
       if (!chat || !settings.noAnswerMessage) continue;
       const position = s.status === 'waiting' ? await this.sessions.queuePosition(s) : 0;
-      await this.messages.send(chat, settings.noAnswerMessage.replaceAll('{position}', String(position)));
+      const text = settings.noAnswerMessage.replaceAll('{position}', String(position));
+      await this.messages.send(chat, text, `session:${s.id}:no-answer:${s.noAnswerAt?.getTime()}`);
       await this.changes.decided(
         s,
         'kept',

@@ -5,6 +5,7 @@ import { createLine, createOperator } from '../../../../test/factories/routing.f
 import { startRouting, type RoutingHarness } from '../../../../test/support/routing.js';
 import type { LineSettings } from '../line-settings/line-settings.js';
 import { PRESENCE_GRACE_MS } from '../operators/presence.service.js';
+import { RepliesService } from '../replies/replies.service.js';
 import { RoutingService } from './routing.service.js';
 
 describe(RoutingService.name, () => {
@@ -274,6 +275,21 @@ describe(RoutingService.name, () => {
         where: { lineId: String(lineId), method: 'sendMessage' },
       });
       expect(outbox).toHaveLength(2);
+    });
+
+    it('should mark the session answered when its operator replies through the reply path', async () => {
+      const { lineId, ops } = await lineWith(1, { noAnswerMessage: 'busy', noAnswerAfterSec: 60 });
+      const chat = await customerWrites(lineId);
+      await h.moduleRef.get(RepliesService).reply({
+        chatId: (await chatRow(lineId, chat)).id,
+        author: { id: ops[0].id, name: 'Olga' },
+        text: 'Hello, how can I help?',
+      });
+      expect(await sessionOf(lineId, chat)).toMatchObject({
+        status: 'answered',
+        passOnAt: null,
+        noAnswerAt: null,
+      });
     });
 
     it('should not send the no-answer message when an operator answered', async () => {

@@ -115,6 +115,15 @@ export class SessionsRepository {
     await this.db.client.routingDecision.create({ data: row });
   }
 
+  /** Who wrote a message: a user id, or null for the customer and the portal itself. */
+  async messageAuthor(messageId: number): Promise<number | null> {
+    const m = await this.db.client.message.findUnique({
+      where: { id: messageId },
+      select: { authorId: true, direction: true },
+    });
+    return m?.direction === 'out' ? m.authorId : null;
+  }
+
   listHistory(sessionId: number): Promise<SessionHistory[]> {
     return this.db.client.sessionHistory.findMany({ where: { sessionId }, orderBy: { id: 'asc' } });
   }

@@ -116,10 +116,12 @@ export class SessionsService {
     // Another process opened the chat's session at the same moment: continue that one.
     if (!created) return false;
     await this.changes.created(created, 'opened by a customer message');
-    if (settings.welcomeMessage) await this.messages.send(chat, settings.welcomeMessage);
+    if (settings.welcomeMessage) {
+      await this.messages.send(chat, settings.welcomeMessage, `session:${created.id}:welcome`);
+    }
     if (settings.bot) {
       await this.changes.decided(created, 'bot', null, 'the line bot answers first with its menu');
-      await this.messages.send(chat, settings.bot.menu);
+      await this.messages.send(chat, settings.bot.menu, `session:${created.id}:menu`);
       return true;
     }
     await this.routing.enqueue(created, { note: 'queued' });
@@ -312,10 +314,12 @@ export class SessionsService {
     );
     if (!next) return null;
     const chat = await this.chats.findById(s.chatId);
+    const closeKey = `session:${s.id}:close:${next.closedAt?.getTime()}`;
     if (chat && opts.reason === 'inactivity' && settings.closingMessage) {
-      await this.messages.send(chat, settings.closingMessage);
+      await this.messages.send(chat, settings.closingMessage, `${closeKey}:closing`);
     }
-    if (chat && settings.ratingRequest) await this.messages.send(chat, settings.ratingMessage);
+    if (chat && settings.ratingRequest)
+      await this.messages.send(chat, settings.ratingMessage, `${closeKey}:rating`);
     return next;
   }
 
