@@ -73,6 +73,12 @@ const schema = z
     DEAD_LETTER_RETENTION: duration('30d'),
     OUTBOUND_RETRY_SCHEDULE: durationList('10s,1m,5m,15m,1h'),
     OUTBOUND_LEASE: duration('5m'),
+    BOTFRAMEWORK_OPENID_METADATA_URL: z
+      .url()
+      .default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+    BOTFRAMEWORK_TOKEN_URL: z
+      .url()
+      .default('https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token'),
     TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
     TELEGRAM_FILE_LINK_TTL: duration('7d'),
     LIVECHAT_ORIGINS: listFromEnv(),
@@ -143,6 +149,12 @@ export class ServerConfig {
     /** How long a long-poll request waits for an event before it answers empty. */
     pollTimeoutMs: number;
   };
+  readonly botframework: {
+    /** OpenID metadata of the Bot Connector service; its `jwks_uri` gives the keys that sign activities. */
+    openIdMetadataUrl: string;
+    /** Where the bot gets its access token for the Bot Connector API (OAuth client credentials). */
+    tokenUrl: string;
+  };
   /** Whether this process runs the queue and outbound workers. */
   readonly workers: boolean;
   readonly workerPollMs: number;
@@ -182,6 +194,10 @@ export class ServerConfig {
       origins: env.LIVECHAT_ORIGINS,
       sessionTtlMs: env.LIVECHAT_SESSION_TTL,
       pollTimeoutMs: env.LIVECHAT_POLL_TIMEOUT,
+    };
+    this.botframework = {
+      openIdMetadataUrl: env.BOTFRAMEWORK_OPENID_METADATA_URL,
+      tokenUrl: env.BOTFRAMEWORK_TOKEN_URL,
     };
     this.workers = env.WORKERS;
     this.workerPollMs = env.WORKER_POLL;

@@ -60,6 +60,12 @@ export interface ParsedHook {
   /** The channel's expected answer; 200 `{"ok":true}` when absent. */
   reply?: HookReply;
   /**
+   * The connector id the items reach the portal under, when it is a virtual channel of the
+   * line's real connector (`botframework.msteams` on a `botframework` line); the line's own when
+   * absent. The items then go to that virtual connector's line record (see docs/protocol.md).
+   */
+  connector?: string;
+  /**
    * The channel's own id of this delivery (Telegram `update_id`). A delivery whose key the line
    * already has is answered without queueing anything again; the key is stored with the items.
    */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConnectorFactory } from '../connectors/connector-factory.js';
 import { HookRejected, type HookReply, type HookRequest, type ParsedHook } from '../connectors/connector.js';
 import { LineSettings } from '../lines/line-settings.service.js';
-import { LinesRepository } from '../lines/lines.repository.js';
+import { LinesRepository, type LineRow } from '../lines/lines.repository.js';
 import { Clock } from '../../common/clock.js';
 import { PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
 import { Wakeup } from '../workers/wakeup.js';
@@ -46,13 +46,39 @@ export class HookService {
     try {
       await connector.verify(line, request);
       const parsed = await connector.parse(line, request);
-      if (parsed.receiptKey === undefined) await this.queue.enqueue(row.id, parsed.items);
-      else await this.enqueueOnce(row.id, parsed.receiptKey, parsed);
+      const target = await this.targetLine(row, parsed);
+      if (parsed.receiptKey === undefined) await this.queue.enqueue(target.id, parsed.items);
+      else await this.enqueueOnce(target.id, parsed.receiptKey, parsed);
       return parsed.reply ?? { status: 200, body: { ok: true } };
     } catch (err) {
       if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
       throw err;
     }
+  }
+
+  /**
+   * The line record the items go to: the hook's own, or, when the connector names one of its
+   * virtual channels, that channel's record on the same portal line (created on first use and
+   * sharing the real line's settings), so the portal gets them under the virtual id.
+   */
+  private async targetLine(row: LineRow, parsed: ParsedHook): Promise<LineRow> {
+    const { connector } = parsed;
+    if (connector === undefined || connector === row.connector) return row;
+    const real = row.connector.split('.')[0];
+    if (!connector.startsWith(`${real}.`) || !this.factory.resolve(connector)) {
+      throw new Error(
+        `connector "${row.connector}" named "${connector}", which is not one of its virtual channels`,
+      );
+    }
+    // Refuses invalid items before the virtual line record is created: nothing is stored for them.
+    if (!toQueueInserts(parsed.items).length) return row;
+    return this.lines.ensure({
+      portalId: row.portalId,
+      connector,
+      lineId: row.lineId,
+      hashIfNew: this.settings.newHash(),
+      now: this.clock.now(),
+    });
   }
 
   /** A redelivered webhook is answered as the first one was, and queues nothing. */

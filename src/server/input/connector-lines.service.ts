@@ -67,9 +67,9 @@ export class ConnectorLines {
   /**
    * Unregisters the connector on the channel side (best effort: the line goes anyway, and an
    * unknown hook hash is refused later) and deletes the line; items still queued for the portal
-   * go to dead letters, where they can be replayed once the line exists again. With
-   * `unregister: false` the channel side is left alone (its account now serves another line, see
-   * AccountTakeover).
+   * go to dead letters, where they can be replayed once the line exists again. A real connector's
+   * virtual channel records on the same portal line are removed with it. With `unregister: false`
+   * the channel side is left alone (its account now serves another line, see AccountTakeover).
    */
   async remove(
     row: LineRow,
@@ -88,7 +88,13 @@ export class ConnectorLines {
         );
       }
     }
-    const deadLettered = await this.queue.retireLine(row.id, reason);
+    let deadLettered = await this.queue.retireLine(row.id, reason);
+    // The virtual channels of a real connector (`botframework.msteams`) go with it.
+    if (resolved?.channel === null) {
+      for (const virtual of await this.lines.listVirtual(row)) {
+        deadLettered += await this.queue.retireLine(virtual.id, reason);
+      }
+    }
     return { unregistered, deadLettered };
   }
 }

@@ -34,12 +34,27 @@ export class LineSettings {
     });
   }
 
-  /** The line as its connector sees it; settings are empty when none were saved. */
+  /**
+   * The line as its connector sees it; settings are empty when none were saved. A virtual
+   * connector's record without parameters of its own (created by the hook entry for a channel
+   * of the real line) uses the real connector's parameters on the same portal line.
+   */
   async open(line: LineRow, channel: string | null): Promise<ConnectorLine> {
-    const sealed = await this.lines.readParams({ lineRef: line.id });
-    const settings = sealed
-      ? (JSON.parse(this.box.open(sealed, this.context(line))) as ConnectorSettings)
-      : {};
+    return { ...this.describe(line, channel), settings: await this.settingsOf(line) };
+  }
+
+  private async settingsOf(line: LineRow): Promise<ConnectorSettings> {
+    const own = await this.lines.readParams({ lineRef: line.id });
+    if (own) return JSON.parse(this.box.open(own, this.context(line))) as ConnectorSettings;
+    const dot = line.connector.indexOf('.');
+    if (dot < 0) return {};
+    const key = { portalId: line.portalId, connector: line.connector.slice(0, dot), lineId: line.lineId };
+    const real = await this.lines.find(key);
+    const sealed = real ? await this.lines.readParams({ lineRef: real.id }) : null;
+    return sealed ? (JSON.parse(this.box.open(sealed, this.context(key))) as ConnectorSettings) : {};
+  }
+
+  private describe(line: LineRow, channel: string | null): Omit<ConnectorLine, 'settings'> {
     return {
       ref: line.id,
       portalId: line.portalId,
@@ -47,7 +62,6 @@ export class LineSettings {
       channel,
       lineId: line.lineId,
       webhookUrl: this.webhookUrl(line.hash),
-      settings,
     };
   }
 

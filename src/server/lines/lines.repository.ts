@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../storage/database.service.js';
+import { isUniqueViolation } from '../storage/prisma-errors.js';
 
 /** A connector line record (the seed's line/connector) with its queue state. */
 export interface LineRow {
@@ -38,6 +39,16 @@ export interface LineKey {
   lineId: string;
 }
 
+/** A new line record: idle, since nothing is queued yet. */
+const newLine = (key: LineKey, hash: string, now: Date) => ({
+  ...key,
+  hash,
+  phase: 'idle',
+  attempt: 0,
+  createdAt: now,
+  updatedAt: now,
+});
+
 /** Connector line records and their sealed connection parameters. */
 @Injectable()
 export class LinesRepository {
@@ -54,6 +65,39 @@ export class LinesRepository {
   find(key: LineKey): Promise<LineRow | null> {
     return this.db.client.line.findUnique({
       where: { portalId_connector_lineId: key },
+      select: lineColumns,
+    });
+  }
+
+  /**
+   * The record of a virtual connector on a portal line, created (idle, without parameters of its
+   * own) on first use; a concurrent creation is found instead.
+   */
+  async ensure(opts: LineKey & { hashIfNew: string; now: Date }): Promise<LineRow> {
+    const { portalId, connector, lineId, now } = opts;
+    const found = await this.find({ portalId, connector, lineId });
+    if (found) return found;
+    try {
+      return await this.db.client.line.create({
+        data: newLine({ portalId, connector, lineId }, opts.hashIfNew, now),
+        select: lineColumns,
+      });
+    } catch (err) {
+      const raced = isUniqueViolation(err) ? await this.find({ portalId, connector, lineId }) : null;
+      if (!raced) throw err;
+      return raced;
+    }
+  }
+
+  /** The virtual connectors' records of a real connector on one portal line (`botframework.*`). */
+  listVirtual(opts: { portalId: string; connector: string; lineId: string }): Promise<LineRow[]> {
+    return this.db.client.line.findMany({
+      where: {
+        portalId: opts.portalId,
+        lineId: opts.lineId,
+        connector: { startsWith: `${opts.connector}.` },
+      },
+      orderBy: { connector: 'asc' },
       select: lineColumns,
     });
   }
@@ -76,16 +120,7 @@ export class LinesRepository {
     return this.db.transaction(async (tx) => {
       const line = await tx.line.upsert({
         where: { portalId_connector_lineId: { portalId, connector, lineId } },
-        create: {
-          portalId,
-          connector,
-          lineId,
-          hash: opts.hashIfNew,
-          phase: 'idle',
-          attempt: 0,
-          createdAt: now,
-          updatedAt: now,
-        },
+        create: newLine({ portalId, connector, lineId }, opts.hashIfNew, now),
         update: { updatedAt: now },
         select: lineColumns,
       });
