@@ -136,7 +136,12 @@ export function renderInbox(main, user, lineParam, chatParam) {
     optional(() => ops.markRead(/** @type {number} */ (state.chatId))).catch(() => {});
   }
 
+  let drawnChats = '';
+
   function drawChats() {
+    const key = JSON.stringify([state.chats, [...state.sessions], state.chatId, state.lines.length]);
+    if (key === drawnChats) return;
+    drawnChats = key;
     if (state.chats.length === 0) {
       mount(
         chatList,
@@ -266,8 +271,23 @@ export function renderInbox(main, user, lineParam, chatParam) {
     return reply.form;
   }
 
+  /** What the open conversation was last drawn from: an unchanged refresh redraws nothing (no lost clicks). */
+  let drawnConversation = '';
+
   function drawConversation() {
     const c = chat();
+    const key = JSON.stringify([
+      c,
+      state.messages,
+      state.session,
+      state.notice,
+      state.positions.get(state.session?.id),
+      state.quickAnswers.length,
+      state.users.length,
+      state.replyMissing,
+    ]);
+    if (key === drawnConversation) return;
+    drawnConversation = key;
     if (!c) {
       mount(conversation, h('div.placeholder', null, h('p', null, 'Select a conversation')));
       mount(customer);
@@ -502,35 +522,34 @@ export function renderInbox(main, user, lineParam, chatParam) {
     }
   }
 
-  async function refresh() {
-    await Promise.all([loadChats(), loadConversation()]);
+  /** Refreshes run one after another, so an older answer never overwrites a newer one. */
+  let refreshing = Promise.resolve();
+  let queued = false;
+
+  /** Reloads the chat list (with the sessions), then the open conversation, which reads them. */
+  function refresh() {
+    const run = async () => {
+      queued = false;
+      await loadChats();
+      await loadConversation();
+    };
+    refreshing = refreshing.then(run, run);
+    return refreshing;
   }
 
-  let refreshing = false;
-  let again = false;
-  async function refreshSoon() {
-    if (refreshing) {
-      again = true;
-      return;
-    }
-    refreshing = true;
-    try {
-      await refresh();
-    } catch {
+  /** A refresh for a stream event or a poll tick; a burst of them coalesces into one. */
+  function refreshSoon() {
+    if (queued) return;
+    queued = true;
+    refresh().catch(() => {
       // The next event or tick tries again.
-    } finally {
-      refreshing = false;
-      if (again) {
-        again = false;
-        void refreshSoon();
-      }
-    }
+    });
   }
 
   const live = new LiveUpdates(
     () => session()?.token ?? null,
-    () => void refreshSoon(),
-    () => void refreshSoon(),
+    () => refreshSoon(),
+    () => refreshSoon(),
   );
   live.onMode = (mode) => {
     liveBadge.textContent =
