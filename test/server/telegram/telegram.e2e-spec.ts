@@ -263,22 +263,31 @@ describe('Telegram connector', () => {
       ]);
     });
 
-    it('should send files as photo or document links after the text', async () => {
+    it('should send files as photo or document links, a short text as the first one’s caption', async () => {
       const files = [
         { url: 'https://portal.example.com/f/1', name: 'a.png', size: 10, type: 'image/png' },
         { url: 'https://portal.example.com/f/2', name: 'b.pdf', size: 20, type: 'application/pdf' },
       ];
-      await send('sendMessage', [outgoing(1, 'see', { files })]);
+      await send('sendMessage', [outgoing(1, '[b]see[/b]', { files })]);
       expect(f.telegram.calls.slice(2).map((c) => [c.method, c.params])).toEqual([
-        ['sendMessage', { chat_id: '1111111', text: 'see', parse_mode: 'HTML' }],
-        ['sendPhoto', { chat_id: '1111111', photo: 'https://portal.example.com/f/1' }],
+        [
+          'sendPhoto',
+          {
+            chat_id: '1111111',
+            photo: 'https://portal.example.com/f/1',
+            caption: '<b>see</b>',
+            parse_mode: 'HTML',
+          },
+        ],
         ['sendDocument', { chat_id: '1111111', document: 'https://portal.example.com/f/2' }],
       ]);
-      expect((received()[0].item as { message: { id: string[] } }).message.id).toEqual([
-        '1000',
-        '1001',
-        '1002',
-      ]);
+      expect((received()[0].item as { message: { id: string[] } }).message.id).toEqual(['1000', '1001']);
+    });
+
+    it('should send a text too long for a caption before the files', async () => {
+      const files = [{ url: 'https://portal.example.com/f/1', name: 'a.png', size: 10, type: 'image/png' }];
+      await send('sendMessage', [outgoing(1, 'x'.repeat(1025), { files })]);
+      expect(f.telegram.calls.slice(2).map((c) => c.method)).toEqual(['sendMessage', 'sendPhoto']);
     });
 
     it('should edit and delete by the Telegram message id', async () => {

@@ -24,6 +24,8 @@ export const TELEGRAM_CONNECTOR_ID = 'telegrambot';
 /** `<bot id>:<secret>` as BotFather issues it. */
 const TOKEN_SHAPE = /^(\d{1,20}):[A-Za-z0-9_-]{30,64}$/;
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/** Telegram's limit of a photo's or document's caption. */
+const CAPTION_LIMIT = 1024;
 
 interface TelegramSettings {
   token: string;
@@ -94,7 +96,11 @@ export class TelegramConnector implements Connector {
     let date: number | undefined;
     return this.delivered(async () => {
       const text = bbCodeToHtml(item.message.text);
-      if (text.trim()) {
+      const files = item.message.files ?? [];
+      // Text short enough for a caption rides on the first file: one message, one call, and
+      // fewer parts that a rate limit in the middle of the item would send twice on the retry.
+      const caption = files.length > 0 && text.trim() !== '' && text.length <= CAPTION_LIMIT;
+      if (text.trim() && !caption) {
         const sent = await this.api.call<TgMessage>(token, 'sendMessage', {
           chat_id: chatId,
           text,
@@ -103,9 +109,13 @@ export class TelegramConnector implements Connector {
         ids.push(String(sent.message_id));
         date = sent.date;
       }
-      for (const file of item.message.files ?? []) {
+      for (const [index, file] of files.entries()) {
         const [method, field] = isImage(file.type) ? ['sendPhoto', 'photo'] : ['sendDocument', 'document'];
-        const sent = await this.api.call<TgMessage>(token, method, { chat_id: chatId, [field]: file.url });
+        const sent = await this.api.call<TgMessage>(token, method, {
+          chat_id: chatId,
+          [field]: file.url,
+          ...(caption && index === 0 && { caption: text, parse_mode: 'HTML' }),
+        });
         ids.push(String(sent.message_id));
         date ??= sent.date;
       }
