@@ -59,11 +59,20 @@ describe('Bot Framework activities at /hook', () => {
     expect(await f.server.db.queueItem.count()).toBe(0);
   });
 
+  it('should queue an activity the Bot Connector redelivers once', async () => {
+    const activity = messageActivity({ serviceUrl: f.bf.serviceUrl });
+    expect((await post(activity)).status).toBe(200);
+    expect((await post(activity)).status).toBe(200);
+    expect(await f.server.db.queueItem.count()).toBe(1);
+    // The same id in another kind of activity is another delivery.
+    expect((await post(messageUpdateActivity({ serviceUrl: f.bf.serviceUrl }))).status).toBe(200);
+    expect(await f.server.db.queueItem.count()).toBe(2);
+  });
+
   it('should choose the virtual channel from each activity’s channelId', async () => {
-    for (const channelId of ['msteams', 'skype', 'msteams']) {
+    for (const [n, channelId] of ['msteams', 'skype', 'msteams'].entries()) {
       expect(
-        (await post(messageActivity({ serviceUrl: f.bf.serviceUrl, channelId, id: `m-${channelId}` })))
-          .status,
+        (await post(messageActivity({ serviceUrl: f.bf.serviceUrl, channelId, id: `m-${n}` }))).status,
       ).toBe(200);
     }
     const got = await delivered();

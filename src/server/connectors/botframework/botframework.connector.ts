@@ -95,7 +95,14 @@ export class BotframeworkConnector implements Connector {
       now: Math.floor(this.services.clock.nowMs() / 1000),
       seal,
     });
-    return { items, connector: `${BOTFRAMEWORK}.${channel}`, reply: { status: 200 } };
+    // The Bot Connector redelivers an activity it saw no answer to: queued once per activity id.
+    const receiptKey = activity.id && JSON.stringify([activity.type, activity.conversation.id, activity.id]);
+    return {
+      items,
+      connector: `${BOTFRAMEWORK}.${channel}`,
+      reply: { status: 200 },
+      ...(receiptKey && { receiptKey }),
+    };
   }
 
   send(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
