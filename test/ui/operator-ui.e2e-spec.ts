@@ -111,6 +111,33 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     await page.locator('.msg.out [data-status="delivered"]').waitFor();
   });
 
+  it('should send a file with a reply, then edit the reply', async () => {
+    await page.setInputFiles('input[name=attach]', {
+      name: 'invoice.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Invoice 4821: 12.00 EUR'),
+    });
+    await page.locator('.attachments .chip').waitFor();
+    await page.fill('textarea[name=reply]', 'Here is your invoice');
+    await page.click('form.reply button[type=submit]');
+    const sent = await peer.waitFor(
+      (c) => c.command === 'sendMessage' && JSON.stringify(c.data).includes('Here is your invoice'),
+    );
+    const [[item]] = sent.data as [{ message: { files?: { name: string }[] } }[]];
+    expect(item.message.files?.map((f) => f.name)).toEqual(['invoice.txt']);
+    const out = page.locator('.msg.out', { hasText: 'Here is your invoice' });
+    await out.locator('.files').waitFor();
+    expect(await page.locator('.attachments .chip').count()).toBe(0);
+
+    await out.locator('[data-tool=edit]').click();
+    await page.fill('textarea[name=edit]', 'Here is your invoice (corrected)');
+    await page.click('form.edit button[type=submit]');
+    await page.locator('.msg.out .text', { hasText: '(corrected)' }).waitFor();
+    await peer.waitFor(
+      (c) => c.command === 'updateMessage' && JSON.stringify(c.data).includes('(corrected)'),
+    );
+  });
+
   it('should let the operator accept and close a chat routed to them', async () => {
     const me = await api<{ id: number }>(portal, 'GET', '/api/auth/me', { token });
     await api(portal, 'PUT', `/api/lines/${lineId}/operators`, { token, body: { userIds: [me.body.id] } });

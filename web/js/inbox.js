@@ -56,6 +56,10 @@ export function renderInbox(main, user, lineParam, chatParam) {
     /** @type {any[]} */ quickAnswers: [],
     /** Other lines and operators to transfer to. @type {any[]} */ users: [],
     /** @type {string} */ notice: '',
+    /** The operator message being edited, and its draft. @type {number | null} */ editing: null,
+    editDraft: '',
+    /** Uploaded files waiting to go out with the next reply. @type {{id: string, name: string}[]} */
+    attachments: [],
     replyMissing: false,
     sending: false,
   };
@@ -224,6 +228,22 @@ export function renderInbox(main, user, lineParam, chatParam) {
       const error = h('p.form-error', { role: 'alert' });
       const send = h('button.primary', { type: 'submit' }, 'Send');
       const quick = h('select.quick', { 'aria-label': 'Quick answers' });
+      const picker = /** @type {HTMLInputElement} */ (
+        h('input.hidden', { type: 'file', multiple: true, name: 'attach', 'aria-label': 'Attach files' })
+      );
+      picker.addEventListener('change', () => {
+        if (picker.files) void attach(picker.files, error).then(() => (picker.value = ''));
+      });
+      const clip = h(
+        'button.secondary',
+        {
+          type: 'button',
+          title: 'Attach files',
+          'aria-label': 'Attach files',
+          onclick: () => picker.click(),
+        },
+        '📎',
+      );
       quick.addEventListener('change', () => {
         const answer = state.quickAnswers.find(
           (q) => String(q.id) === /** @type {HTMLSelectElement} */ (quick).value,
@@ -241,7 +261,8 @@ export function renderInbox(main, user, lineParam, chatParam) {
           },
         },
         text,
-        h('div.reply-actions', null, error, h('div.reply-buttons', null, quick, send)),
+        h('div.attachments'),
+        h('div.reply-actions', null, error, h('div.reply-buttons', null, picker, clip, quick, send)),
       );
       text.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' && !e.shiftKey) {
@@ -285,6 +306,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
       state.quickAnswers.length,
       state.users.length,
       state.replyMissing,
+      state.editing,
     ]);
     if (key === drawnConversation) return;
     drawnConversation = key;
@@ -421,6 +443,37 @@ export function renderInbox(main, user, lineParam, chatParam) {
           STATUS_LABELS[m.status] ?? m.status,
         )
       : null;
+    const own = out && !m.deletedAt && m.authorId === user.id;
+    const tools = own
+      ? h(
+          'div.msg-tools',
+          null,
+          h(
+            'button.link',
+            {
+              type: 'button',
+              'data-tool': 'edit',
+              onclick: () => {
+                state.editing = m.id;
+                state.editDraft = m.text;
+                drawConversation();
+              },
+            },
+            'Edit',
+          ),
+          h(
+            'button.link',
+            {
+              type: 'button',
+              'data-tool': 'delete',
+              onclick: () => {
+                if (confirm('Delete this message here and on the channel?')) void run(() => ops.remove(m.id));
+              },
+            },
+            'Delete',
+          ),
+        )
+      : null;
     const failed =
       out && m.status === 'failed'
         ? h(
@@ -450,7 +503,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
       h(
         'div.bubble',
         null,
-        body,
+        own && state.editing === m.id ? editBox(m) : body,
         files.length ? h('div.files', null, files) : null,
         h(
           'div.meta',
@@ -461,6 +514,40 @@ export function renderInbox(main, user, lineParam, chatParam) {
         ),
       ),
       failed,
+      state.editing === m.id ? null : tools,
+    );
+  }
+
+  /** Inline editing of an operator's message; the edit goes out to the channel. @param {any} m */
+  function editBox(m) {
+    const text = /** @type {HTMLTextAreaElement} */ (
+      h('textarea', { name: 'edit', rows: 3, 'aria-label': 'Edit message' }, state.editDraft)
+    );
+    text.addEventListener('input', () => {
+      state.editDraft = text.value;
+    });
+    const close = () => {
+      state.editing = null;
+      drawConversation();
+    };
+    return h(
+      'form.edit',
+      {
+        onsubmit: (/** @type {SubmitEvent} */ e) => {
+          e.preventDefault();
+          const value = text.value.trim();
+          if (!value) return;
+          state.editing = null;
+          void run(() => ops.edit(m.id, value));
+        },
+      },
+      text,
+      h(
+        'div.edit-actions',
+        null,
+        h('button.secondary', { type: 'button', onclick: close }, 'Cancel'),
+        h('button.primary', { type: 'submit' }, 'Save'),
+      ),
     );
   }
 
@@ -502,23 +589,67 @@ export function renderInbox(main, user, lineParam, chatParam) {
   /** @param {HTMLTextAreaElement} text @param {HTMLElement} errorEl */
   async function sendReply(text, errorEl) {
     const value = text.value.trim();
-    if (!value || state.sending || state.chatId === undefined) return;
+    const fileIds = state.attachments.map((a) => a.id);
+    if ((!value && fileIds.length === 0) || state.sending || state.chatId === undefined) return;
     state.sending = true;
     errorEl.textContent = '';
     try {
-      const result = await optional(() => ops.reply(/** @type {number} */ (state.chatId), value));
+      const result = await optional(() => ops.reply(/** @type {number} */ (state.chatId), value, fileIds));
       if (result === 'missing') {
         state.replyMissing = true;
         drawConversation();
         return;
       }
       text.value = '';
-      await loadConversation();
-      void loadChats();
+      state.attachments = [];
+      drawAttachments();
+      await refresh();
     } catch (err) {
       errorEl.textContent = err instanceof Error ? err.message : String(err);
     } finally {
       state.sending = false;
+    }
+  }
+
+  /** Shows the files waiting to go out with the reply. */
+  function drawAttachments() {
+    const list = reply?.form.querySelector('.attachments');
+    if (!list) return;
+    mount(
+      list,
+      state.attachments.map((a) =>
+        h(
+          'span.chip',
+          { 'data-file-id': a.id },
+          `📎 ${a.name}`,
+          h(
+            'button.link',
+            {
+              type: 'button',
+              'aria-label': `Remove ${a.name}`,
+              onclick: () => {
+                state.attachments = state.attachments.filter((x) => x !== a);
+                drawAttachments();
+              },
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Uploads the chosen files; each becomes an attachment of the next reply. @param {FileList} files @param {HTMLElement} errorEl */
+  async function attach(files, errorEl) {
+    errorEl.textContent = '';
+    for (const file of files) {
+      try {
+        const stored = /** @type {any} */ (await ops.upload(file));
+        state.attachments.push({ id: stored.id, name: stored.name });
+        drawAttachments();
+      } catch (err) {
+        errorEl.textContent = `${file.name}: ${err instanceof Error ? err.message : String(err)}`;
+      }
     }
   }
 

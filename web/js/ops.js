@@ -5,9 +5,16 @@ import { api, isMissing } from './api.js';
  * feature is not there and the caller shows so rather than failing.
  */
 export const ops = {
-  /** @param {number} chatId @param {string} text */
-  reply: (chatId, text) =>
-    api('POST', `/api/chats/${chatId}/replies`, { text, clientKey: crypto.randomUUID() }),
+  /** @param {number} chatId @param {string} text @param {string[]} [fileIds] from upload() */
+  reply: (chatId, text, fileIds = []) =>
+    api('POST', `/api/chats/${chatId}/replies`, { text, fileIds, clientKey: crypto.randomUUID() }),
+  /** Stores a file to send in a reply; the body is the raw bytes. @param {File} file */
+  upload: (file) =>
+    api(
+      'POST',
+      `/api/uploads?name=${encodeURIComponent(file.name)}${file.type ? `&type=${encodeURIComponent(file.type)}` : ''}`,
+      file,
+    ),
   /** @param {number} messageId */
   resend: (messageId) => api('POST', `/api/messages/${messageId}/resend`),
   /** @param {number} messageId @param {string} text */
