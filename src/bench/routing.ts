@@ -97,8 +97,8 @@ export async function routingFigures(label: string, dir: string, databaseUrl?: s
     const settings = await app.get(LineSettingsService).get(lineId);
 
     // The scheduler's path: the queue in order, the line's operators read once per pass.
-    await routing.routeLine(lineId, 200); // warm-up, not reported
-    const batch = 2000;
+    await routing.routeLine(lineId, 100); // warm-up, not reported
+    const batch = 500;
     let started = performance.now();
     const assigned = await routing.routeLine(lineId, batch);
     let seconds = (performance.now() - started) / 1000;
@@ -111,7 +111,7 @@ export async function routingFigures(label: string, dir: string, databaseUrl?: s
     const single = await db.client.session.findMany({
       where: { lineId, status: 'waiting' },
       orderBy: { id: 'asc' },
-      take: 200,
+      take: 50,
     });
     started = performance.now();
     for (const s of single) await routing.route(s, settings);
