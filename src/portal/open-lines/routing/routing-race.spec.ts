@@ -106,6 +106,17 @@ describe(`${RoutingService.name} with two processes`, () => {
     });
   });
 
+  it('should run a due time stored by one process in the other (timers live in the database)', async () => {
+    const { lineId, ops } = await queuedLine(2, 1, { queueType: 'strictly', queueTimeSec: 60 });
+    await a.routing.routeLine(lineId);
+    const [assigned] = await sessionsOf(lineId);
+    expect(assigned.operatorId).toBe(ops[0].id);
+
+    a.clock.advance(60_000);
+    expect((await b.scheduler.tick()).passedOn).toBeGreaterThanOrEqual(1);
+    expect((await sessionsOf(lineId))[0]).toMatchObject({ status: 'assigned', operatorId: ops[1].id });
+  });
+
   it('should open one session when both receive the first messages of a chat at once', async () => {
     const line = await createLine(a.db);
     const chatId = `race-${++chatSeq}`;
