@@ -3,6 +3,7 @@ import { openSse, type SseClient } from '../../src/bench/sse-client.js';
 import { generateKeySpec } from '../../src/protocol/index.js';
 import { olpBody, olpMessage, signedPost } from '../factories/packet.factory.js';
 import { login, testAdmin } from '../support/api-client.js';
+import { testProvider } from '../support/database.js';
 import { startOlpPeer, type OlpPeer } from '../support/olp-peer.js';
 import { startPortal, type TestPortal } from '../support/portal.js';
 
@@ -11,7 +12,8 @@ const PORTAL_ID = 'portal-test';
 
 /**
  * Two portal processes (two Nest apps, each with its own connections) on one database: an event
- * stored through one reaches the stream clients of the other, found by polling the table.
+ * stored through one reaches the stream clients of the other, which reads it from the table when
+ * NOTIFY (PostgreSQL) or its polling (SQLite) wakes it.
  */
 describe('operator stream across portal processes', () => {
   const keySpec = generateKeySpec('srv1');
@@ -22,7 +24,10 @@ describe('operator stream across portal processes', () => {
 
   beforeAll(async () => {
     peer = await startOlpPeer({ keySpec, serverId: SERVER_ID, portalId: PORTAL_ID });
-    const env = { OLP_KEYS: keySpec, CONNECTOR_SERVER_URL: peer.url, STREAM_POLL_MS: '20' };
+    // On PostgreSQL the other process is woken by NOTIFY, so its polling is set out of reach of
+    // the test's timeout; SQLite has only the polling.
+    const pollMs = testProvider === 'postgresql' ? '600000' : '20';
+    const env = { OLP_KEYS: keySpec, CONNECTOR_SERVER_URL: peer.url, STREAM_POLL_MS: pollMs };
     first = await startPortal({ env });
     second = await startPortal({ env: { ...env, WORKERS: 'false' }, reuse: first });
     const token = await login(second, testAdmin.email, testAdmin.password);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OpenLinesModule } from '../open-lines.module.js';
 import { OperatorEventsListener } from './operator-events.listener.js';
+import { OperatorEventsNotifier } from './operator-events.notifier.js';
 import { OperatorEventsPurger } from './operator-events.purger.js';
 import { OperatorEventsRepository } from './operator-events.repository.js';
 import { OperatorEventsWriter } from './operator-events.writer.js';
@@ -14,6 +15,7 @@ import { OperatorStreamHub } from './operator-stream.hub.js';
   imports: [OpenLinesModule],
   providers: [
     OperatorEventsRepository,
+    OperatorEventsNotifier,
     OperatorEventsWriter,
     OperatorStreamHub,
     OperatorEventsListener,

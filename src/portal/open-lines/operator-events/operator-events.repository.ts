@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type OperatorEvent } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { OPERATOR_EVENTS_CHANNEL } from './operator-events.notifier.js';
 
 /** Who an event is for: a line's operators, one operator, or (both null) everybody. */
 export interface EventAudience {
@@ -40,7 +41,8 @@ const toRow = (e: OperatorEvent): OperatorEventRow => ({
  * The append-only log of operator-facing events (table operator_events). Readers follow it by
  * id, so ids must become visible in increasing order: on PostgreSQL each append holds a
  * transaction-level advisory lock until it commits (a sequence alone hands out ids before the
- * commits, which may land in another order); SQLite has one writer anyway.
+ * commits, which may land in another order); SQLite has one writer anyway. On PostgreSQL each
+ * append also NOTIFYs the processes that listen.
  */
 @Injectable()
 export class OperatorEventsRepository {
@@ -62,9 +64,11 @@ export class OperatorEventsRepository {
     });
     try {
       if (this.db.provider !== 'postgresql') return (await create).id;
+      // The NOTIFY goes out at commit, when the row is visible (OperatorEventsNotifier).
       const [, row] = await client.$transaction([
         client.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`),
         create,
+        client.$executeRawUnsafe(`SELECT pg_notify('${OPERATOR_EVENTS_CHANNEL}', '')`),
       ]);
       return row.id;
     } catch (err) {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PortalConfig } from '../../config.js';
+import { OperatorEventsNotifier } from './operator-events.notifier.js';
 import { OperatorEventsRepository, type OperatorEventRow } from './operator-events.repository.js';
 
 /** What one stream client may see. */
@@ -38,7 +39,7 @@ const PAGE = 500;
 /**
  * Follows the stored operator events for this process's stream clients: one poll of the table
  * for all of them (an indexed `id > head` read), every STREAM_POLL_MS while anyone listens, and
- * at once when this process appended an event. A client that resumes from an older id (its
+ * at once when this process appended an event or (PostgreSQL) another process NOTIFYed one. A client that resumes from an older id (its
  * Last-Event-ID) or fell behind reads its own catch-up pages first; clients never share state
  * other than the rows of the last poll.
  */
@@ -55,6 +56,7 @@ export class OperatorStreamHub implements OnModuleDestroy {
   constructor(
     private readonly config: PortalConfig,
     private readonly events: OperatorEventsRepository,
+    private readonly notifier: OperatorEventsNotifier,
   ) {}
 
   /**
@@ -108,17 +110,23 @@ export class OperatorStreamHub implements OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
-    while (this.subscribers.size > 0) {
-      let full = false;
-      try {
-        full = await this.poll();
-      } catch (err) {
-        this.logger.error(
-          `reading operator events failed: ${err instanceof Error ? err.message : String(err)}`,
-        );
+    // A client may arrive while the loop winds down (stop() awaits): it then goes round again.
+    do {
+      // Other processes' appends wake the loop too (PostgreSQL), so polling only backs it up.
+      await this.notifier.listen(() => this.notify());
+      while (this.subscribers.size > 0) {
+        let full = false;
+        try {
+          full = await this.poll();
+        } catch (err) {
+          this.logger.error(
+            `reading operator events failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+        if (!full && this.subscribers.size > 0) await this.sleep(this.config.stream.pollMs);
       }
-      if (!full && this.subscribers.size > 0) await this.sleep(this.config.stream.pollMs);
-    }
+      await this.notifier.stop();
+    } while (this.subscribers.size > 0);
     this.loop = undefined;
   }
 
