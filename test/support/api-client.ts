@@ -10,7 +10,7 @@ export interface ApiResponse<T = unknown> {
 
 /** Calls the portal's REST API like the UI does: JSON in, JSON out, optional bearer token. */
 export async function api<T = unknown>(
-  portal: TestPortal,
+  portal: Pick<TestPortal, 'url'>,
   method: string,
   path: string,
   opts: { token?: string; body?: unknown } = {},
@@ -30,7 +30,11 @@ export async function api<T = unknown>(
 }
 
 /** Signs in and returns the bearer token. */
-export async function login(portal: TestPortal, email: string, password: string): Promise<string> {
+export async function login(
+  portal: Pick<TestPortal, 'url'>,
+  email: string,
+  password: string,
+): Promise<string> {
   const res = await api<{ token: string }>(portal, 'POST', '/api/auth/login', { body: { email, password } });
   if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${res.text}`);
   return res.body.token;
