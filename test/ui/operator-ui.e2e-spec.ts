@@ -88,7 +88,7 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     expect(await message.textContent()).toBe('<img src=x onerror="window.pwned=1"> hi there');
     expect(await message.locator('strong').textContent()).toBe('there');
     expect(await page.locator('.msg img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('.customer h3').textContent()).toBe('Maria Lopez');
   });
 

@@ -508,13 +508,13 @@ export function renderInbox(main, user, lineParam, chatParam) {
         h(
           'div.meta',
           null,
+          state.editing === m.id ? null : tools,
           out ? h('span.author', null, m.authorId === null ? 'Automatic' : operatorName(m.authorId)) : null,
           h('time', null, shortTime(m.createdAt)),
           status,
         ),
       ),
       failed,
-      state.editing === m.id ? null : tools,
     );
   }
 
