@@ -127,6 +127,8 @@ export class RoutingService {
     const now = this.clock.now();
     if (settings.queueType === 'all' || !isOpen(settings.workingHours, now)) return 0;
     const ops = await this.operatorStates(lineId);
+    // Every tick passes here for each line with a queue: read the queue only if someone can take it.
+    if (available(ops, settings.maxChatsPerOperator).length === 0) return 0;
     const waiting = await this.sessions.listWaiting({ lineId, limit });
     const batch = new ChangeBatch();
     const served = new Set<number>();
