@@ -11,6 +11,7 @@ import { startNode, threadCpuMs, type Child } from './processes.js';
 import { sqliteInsertRate } from './sqlite-ceiling.js';
 import { streamLatencyFigures } from './stream-latency.js';
 import { routingFigures } from './routing.js';
+import { serverFigures } from './server.js';
 import { fmt } from './stats.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -89,6 +90,17 @@ async function main(): Promise<void> {
   try {
     // `node dist/bench/run.js stream` runs only this part, `... routing` skips it.
     const mode = process.argv[2];
+    // `node dist/bench/run.js server` runs only the connector server's figures.
+    if (mode === 'server' || mode === undefined) {
+      console.log('\nConnector server (in process, workers driven by the bench):');
+      await serverFigures('SQLite', dir);
+      const serverPg = await createPgDatabase();
+      if (serverPg) {
+        await serverFigures('PostgreSQL', dir, serverPg.url);
+        await serverPg.drop();
+      }
+      if (mode === 'server') return;
+    }
     if (mode !== 'routing') {
       console.log('\nVisitor to operator stream: receivingMessage posted until the SSE client sees it:');
       const portalScript = join(here, '../portal/main.js');
