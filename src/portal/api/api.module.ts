@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module.js';
 import { OpenLinesModule } from '../open-lines/open-lines.module.js';
+import { OperatorEventsModule } from '../open-lines/operator-events/operator-events.module.js';
+import { RepliesModule } from '../open-lines/replies/replies.module.js';
 import { OutputModule } from '../output/output.module.js';
 import { RoutingModule } from '../open-lines/routing/routing.module.js';
 import { LineSettingsController } from './line-settings/line-settings.controller.js';
@@ -24,10 +26,20 @@ import { FilesController } from './files/files.controller.js';
 import { LinesController } from './lines/lines.controller.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
+import { FileLinksController } from './replies/file-links.controller.js';
+import { RepliesApiService } from './replies/replies-api.service.js';
+import {
+  ChatRepliesController,
+  OperatorMessagesController,
+  UploadsController,
+} from './replies/replies.controller.js';
+import { OperatorStreamService } from './stream/operator-stream.service.js';
+import { StreamController } from './stream/stream.controller.js';
+import { StreamTokenService } from './stream/stream-token.service.js';
 
 /** The REST API for the operator UI, under /api, behind bearer tokens (see ApiController). */
 @Module({
-  imports: [OpenLinesModule, RoutingModule, FilesModule, OutputModule],
+  imports: [OpenLinesModule, RoutingModule, FilesModule, OutputModule, RepliesModule, OperatorEventsModule],
   controllers: [
     AuthController,
     UsersController,
@@ -40,6 +52,11 @@ import { UsersService } from './users/users.service.js';
     SessionsController,
     OperatorsController,
     LineSettingsController,
+    ChatRepliesController,
+    OperatorMessagesController,
+    UploadsController,
+    FileLinksController,
+    StreamController,
   ],
   providers: [
     TokenService,
@@ -53,6 +70,9 @@ import { UsersService } from './users/users.service.js';
     InboxQueryService,
     FileDownloadsService,
     ConnectorSetupService,
+    RepliesApiService,
+    StreamTokenService,
+    OperatorStreamService,
   ],
   exports: [FirstAdminService],
 })
