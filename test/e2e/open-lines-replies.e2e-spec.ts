@@ -382,24 +382,13 @@ describe('Open Lines replies and the operator stream', () => {
     it('should let only the operator assigned to the open session answer', async () => {
       const { chat } = await customerWrites('chat-session');
       await db.lineOperator.create({ data: { lineId: Number(LINE), userId: operatorId, position: 0 } });
-      const at = new Date();
-      const open = await db.session.findFirst({ where: { chatId: chat, status: { not: 'closed' } } });
-      const session =
-        open ??
-        (await db.session.create({
-          data: {
-            lineId: Number(LINE),
-            chatId: chat,
-            status: 'waiting',
-            tried: '[]',
-            noAnswerSent: false,
-            lastCustomerAt: at,
-            ratingAsked: false,
-            version: 1,
-            createdAt: at,
-            updatedAt: at,
-          },
-        }));
+      // Routing opens the chat's session when the customer's message arrives.
+      const session = await eventually(
+        'the open session',
+        () => db.session.findFirst({ where: { chatId: chat, status: { not: 'closed' } } }),
+        (row) => row !== null,
+      );
+      if (!session) throw new Error('no open session');
       await db.session.update({
         where: { id: session.id },
         data: { status: 'assigned', operatorId: operatorId + 1000 },
