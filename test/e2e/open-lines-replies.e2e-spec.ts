@@ -382,20 +382,24 @@ describe('Open Lines replies and the operator stream', () => {
     it('should let only the operator assigned to the open session answer', async () => {
       const { chat } = await customerWrites('chat-session');
       await db.lineOperator.create({ data: { lineId: Number(LINE), userId: operatorId, position: 0 } });
-      // Routing opens the chat's session when the customer's message arrives.
+      // Routing opens the chat's session when the customer's message arrives and queues it (nobody
+      // is online); the updates below bump the version, so a routing step still in flight loses.
       const session = await eventually(
-        'the open session',
+        'the queued session',
         () => db.session.findFirst({ where: { chatId: chat, status: { not: 'closed' } } }),
-        (row) => row !== null,
+        (row) => row !== null && row.status !== 'new',
       );
       if (!session) throw new Error('no open session');
       await db.session.update({
         where: { id: session.id },
-        data: { status: 'assigned', operatorId: operatorId + 1000 },
+        data: { status: 'assigned', operatorId: operatorId + 1000, version: { increment: 1 } },
       });
       expect((await reply(chat, { text: 'mine?' }, operator)).status).toBe(403);
 
-      await db.session.update({ where: { id: session.id }, data: { operatorId } });
+      await db.session.update({
+        where: { id: session.id },
+        data: { operatorId, version: { increment: 1 } },
+      });
       const ok = await reply(chat, { text: 'mine' }, operator);
       expect(ok.status).toBe(201);
       const call = await peer.waitFor((c) => names(c, 'sendMessage', ok.body.id));
