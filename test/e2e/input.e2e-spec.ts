@@ -349,6 +349,25 @@ describe('POST /olp/v1/input', () => {
       ).toHaveLength(1);
     });
 
+    it('should take each edit of a message once: edits differ by their date', async () => {
+      const chatId = 'chat-edits';
+      const edit = (date: number) => {
+        const m = olpMessage({ chatId, type: 'message_update', messageId: 'edited-1' });
+        return { ...m, message: { ...m.message, date } };
+      };
+      const res = await post<MessageResult[]>(
+        olpBody('receivingMessage', [edit(1_790_000_100), edit(1_790_000_200), edit(1_790_000_100)]),
+      );
+
+      expect(res.body.ok && res.body.data.map((r) => r.duplicate ?? false)).toEqual([false, false, true]);
+      const updates = await eventually(
+        'both edits',
+        () => eventsNamed('OnReceivedMessageUpdate').filter((p) => p.message.chat.id === chatId),
+        (l) => l.length === 2,
+      );
+      expect(updates.map((p) => p.message.message.date)).toEqual([1_790_000_100, 1_790_000_200]);
+    });
+
     it('should fire the event of each type_message', async () => {
       const chatId = 'chat-types';
       const types = ['message', 'message_update', 'message_del', 'typing_start', 'command_start'] as const;

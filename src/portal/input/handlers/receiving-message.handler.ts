@@ -3,6 +3,7 @@ import { Clock } from '../../../common/clock.js';
 import { OutputService } from '../../output/output.service.js';
 import { InboxRepository } from '../inbox/inbox.repository.js';
 import { InboxWorker } from '../inbox/inbox.worker.js';
+import type { OlpMessage } from '../../../protocol/index.js';
 import { type CommandPacket, OlpCommand, type OlpCommandHandler } from '../router/olp-command.js';
 
 /** The reply for one message of the packet. */
@@ -12,6 +13,13 @@ export interface MessageResult {
   ok: true;
   duplicate?: true;
 }
+
+/**
+ * The message's id in its inbox identity. Each edit of one message is a message_update with the
+ * same id; its date (the edit time) tells the edits apart, so a second edit is not a repeat.
+ */
+const inboxMessageId = (m: OlpMessage): string =>
+  m.type_message === 'message_update' ? `${m.message.id}@${m.message.date}` : m.message.id;
 
 /**
  * Stores every message in the inbox, confirms them all to the server, and answers per message;
@@ -34,7 +42,7 @@ export class ReceivingMessageHandler implements OlpCommandHandler<'receivingMess
       now: this.clock.now(),
       messages: data.map((m) => ({
         chatId: m.chat.id,
-        messageId: m.message.id,
+        messageId: inboxMessageId(m),
         typeMessage: m.type_message,
         payload: JSON.stringify(m),
       })),
