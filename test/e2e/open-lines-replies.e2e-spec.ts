@@ -4,6 +4,7 @@ import { DatabaseService } from '../../src/portal/storage/database.service.js';
 import { generateKeySpec } from '../../src/protocol/index.js';
 import { olpBody, olpMessage, signedPost, statusItem } from '../factories/packet.factory.js';
 import { api, login, testAdmin } from '../support/api-client.js';
+import { eventually } from '../support/eventually.js';
 import { startOlpPeer, type OlpPeer, type RecordedCall } from '../support/olp-peer.js';
 import { startPortal, type TestPortal } from '../support/portal.js';
 
@@ -47,20 +48,6 @@ describe('Open Lines replies and the operator stream', () => {
 
   const post = (body: Record<string, unknown>) =>
     signedPost(`${portal.url}/olp/v1/input`, body, { keySpec, iss: SERVER_ID, aud: PORTAL_ID });
-
-  async function eventually<T>(
-    what: string,
-    probe: () => Promise<T> | T,
-    pred: (v: T) => boolean,
-  ): Promise<T> {
-    const until = Date.now() + 15_000;
-    for (;;) {
-      const value = await probe();
-      if (pred(value)) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 
   /** A customer writes in a new chat; returns our chat id and message id once stored. */
   async function customerWrites(chatId: string, text = 'hello'): Promise<{ chat: number; message: number }> {

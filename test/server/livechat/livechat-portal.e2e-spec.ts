@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../../src/common/clock.js';
 import { OutputService } from '../../../src/portal/output/output.service.js';
 import { DatabaseService as PortalDatabase } from '../../../src/portal/storage/database.service.js';
-import { liveChatDefinition } from '../../../src/server/connectors/livechat/livechat.connector.js';
 import { insertOutgoingMessage } from '../../factories/open-lines.factory.js';
 import { api, login, testAdmin } from '../../support/api-client.js';
-import { startPortal, type TestPortal } from '../../support/portal.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { connectLiveChat, startLiveChatPair, type LiveChatPair } from '../../support/livechat.js';
+import type { TestPortal } from '../../support/portal.js';
+import type { TestServer } from '../support/server.js';
 import { Visitor } from './visitor.js';
 
 /** Runs `step` until `done` holds (bounded, so a regression fails instead of hanging). */
@@ -20,6 +19,7 @@ async function until(done: () => Promise<boolean>, step: () => Promise<unknown>)
 }
 
 describe('live chat with the real portal', () => {
+  let pair: LiveChatPair;
   let server: TestServer;
   let portal: TestPortal;
   let portalDb: PortalDatabase['client'];
@@ -27,11 +27,9 @@ describe('live chat with the real portal', () => {
   let visitor: Visitor;
 
   beforeAll(async () => {
-    // The portal keeps real time; the server's clock starts at the same moment.
-    server = await startServer({ connectors: [liveChatDefinition], clock: new ManualClock(Date.now()) });
-    portal = await startPortal({ env: { CONNECTOR_SERVER_URL: server.url } });
+    pair = await startLiveChatPair();
+    ({ server, portal } = pair);
     portalDb = portal.app.get(PortalDatabase).client;
-    await server.registry.add({ id: portal.config.portalId, baseUrl: portal.url, keySpec: portal.keySpec });
 
     // An admin connects the live chat to a line with the portal's channel wizard.
     const token = await login(portal, testAdmin.email, testAdmin.password);
@@ -40,21 +38,10 @@ describe('live chat with the real portal', () => {
       body: { name: 'Website' },
     });
     lineId = line.body.id;
-    const setup = await api<{ ok: boolean; steps: { step: string; data?: { url?: string } }[] }>(
-      portal,
-      'POST',
-      `/api/lines/${lineId}/connectors/livechat/setup`,
-      { token, body: { params: {} } },
-    );
-    expect(setup.body.ok).toBe(true);
-    // register answers with the widget's address, which names the line's hash.
-    const demo = setup.body.steps.find((s) => s.step === 'register')?.data?.url ?? '';
-    const hash = decodeURIComponent(/\/livechat\/([^/]+)\/demo$/.exec(demo)?.[1] ?? '');
-    visitor = new Visitor(server.url, hash);
+    visitor = new Visitor(server.url, await connectLiveChat(portal, token, lineId));
   });
   afterAll(async () => {
-    await portal.close();
-    await server.close();
+    await pair.close();
   });
 
   it('should bring a visitor’s message to the portal’s chat and the operator’s reply to the visitor', async () => {
