@@ -16,6 +16,7 @@ import { classifyAnswer, type DeliveryOutcome } from './olp-reply.js';
 import { OUTBOX_POLICY, type OutboxPolicy, retryDelayMs } from './outbox.policy.js';
 import { type OutboxCallRow, OutboxRepository } from './outbox.repository.js';
 import { OutputError } from './output.errors.js';
+import { WakeableSleep } from '../../common/wakeable-sleep.js';
 
 /**
  * Delivers the outbox: claims due calls (one per lane, oldest first), sends each, and records the
@@ -29,8 +30,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private loopDone: Promise<void> | undefined;
   private aborter = new AbortController();
-  private wakeUp: (() => void) | undefined;
-  private woken = false;
+  private readonly pause = new WakeableSleep();
   private lastPurgeMs: number | undefined;
 
   constructor(
@@ -68,8 +68,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Something was queued or finished: look for due calls now rather than at the next poll. */
   notify(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
   /** One pass: claims what is due and delivers it, resolving when every delivery is recorded. */
@@ -95,22 +94,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (err) {
         this.logger.error(`outbox pass failed: ${describe(err)}`);
       }
-      if (this.running && claimed === 0) await this.sleep(this.policy.pollIntervalMs);
+      if (this.running && claimed === 0) await this.pause.sleep(this.policy.pollIntervalMs);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      if (this.woken) done();
-      else this.wakeUp = done;
-    });
   }
 
   private async settle(): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PortalConfig } from '../../config.js';
 import { OperatorEventsNotifier } from './operator-events.notifier.js';
 import { OperatorEventsRepository, type OperatorEventRow } from './operator-events.repository.js';
+import { WakeableSleep } from '../../../common/wakeable-sleep.js';
 
 /** What one stream client may see. */
 export interface StreamAudience {
@@ -50,8 +51,7 @@ export class OperatorStreamHub implements OnModuleDestroy {
   /** The id up to which the hub has read the table; fresh only while the loop runs. */
   private head: number | undefined;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private woken = false;
+  private readonly pause = new WakeableSleep();
 
   constructor(
     private readonly config: PortalConfig,
@@ -94,8 +94,7 @@ export class OperatorStreamHub implements OnModuleDestroy {
 
   /** An event was appended by this process: poll now rather than at the next interval. */
   notify(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
   get clients(): number {
@@ -123,7 +122,7 @@ export class OperatorStreamHub implements OnModuleDestroy {
             `reading operator events failed: ${err instanceof Error ? err.message : String(err)}`,
           );
         }
-        if (!full && this.subscribers.size > 0) await this.sleep(this.config.stream.pollMs);
+        if (!full && this.subscribers.size > 0) await this.pause.sleep(this.config.stream.pollMs);
       }
       await this.notifier.stop();
     } while (this.subscribers.size > 0);
@@ -174,20 +173,6 @@ export class OperatorStreamHub implements OnModuleDestroy {
       this.logger.error(
         `a stream client's catch-up failed: ${err instanceof Error ? err.message : String(err)}`,
       );
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      if (this.woken) done();
-      else this.wakeUp = done;
     });
   }
 }
