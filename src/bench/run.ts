@@ -87,90 +87,85 @@ async function main(): Promise<void> {
   const peer: Peer = { keys: parseKeyRing(keySpec), iss: SERVER_ID, aud: PORTAL_ID };
   const env = { OLP_KEYS: keySpec, PORTAL_ID, SERVER_ID, LOG_LEVEL: 'warn' };
   console.log(`Switchboard benchmark (node ${process.version}, ${new Date().toISOString()})`);
-  try {
-    // `node dist/bench/run.js stream` runs only this part, `... routing` skips it.
-    const mode = process.argv[2];
-    // `node dist/bench/run.js server` runs only the connector server's figures.
-    if (mode === 'server' || mode === undefined) {
+  /** Runs `fn` on a fresh PostgreSQL database, or says why not. */
+  const onPostgres = async (what: string, fn: (url: string) => Promise<void>): Promise<void> => {
+    const database = await createPgDatabase();
+    if (!database) return console.log(`  ${what} on PostgreSQL skipped: ${PG_URL} is not reachable.`);
+    try {
+      await fn(database.url);
+    } finally {
+      await database.drop();
+    }
+  };
+  const portalScript = join(here, '../portal/main.js');
+  const sections: Record<string, () => Promise<void>> = {
+    input: async () => {
+      for (const databaseUrl of [undefined, 'postgresql']) {
+        const run = async (url?: string) => {
+          console.log(
+            `\nPortal Input, POST /olp/v1/input receivingMessage (${url ? 'PostgreSQL' : 'SQLite'}, inbox workers off):`,
+          );
+          const portal = await startNode(portalScript, {
+            ...env,
+            DATA_DIR: join(dir, `portal-${url ? 'pg' : 'sqlite'}`),
+            ...(url ? { DATABASE_URL: url } : {}),
+            WORKERS: 'false',
+            ADMIN_PASSWORD: 'bench-password',
+            // Nothing listens there: confirmations stay queued in the outbox, as when the server is slow.
+            CONNECTOR_SERVER_URL: 'http://127.0.0.1:9',
+          });
+          try {
+            await inputFigures(portal, peer, url ? 'portal/pg' : 'portal');
+          } finally {
+            await portal.stop();
+          }
+        };
+        if (databaseUrl) await onPostgres('Portal Input', run);
+        else await run();
+      }
+      console.log('\nCeiling: bare Fastify POST with the same JWS verification:');
+      const raw = await startNode(join(here, 'raw-fastify.js'), env, '/olp/v1/input');
+      try {
+        await inputFigures(raw, peer, 'fastify');
+      } finally {
+        await raw.stop();
+      }
+      console.log('\nCeiling: raw better-sqlite3 inserts of inbox rows (WAL, synchronous=NORMAL):');
+      console.log(`  50 rows per transaction   ${fmt(sqliteInsertRate(dir, 50_000, 50)).padStart(9)} rows/s`);
+      console.log(`  1 row per transaction     ${fmt(sqliteInsertRate(dir, 5_000, 1)).padStart(9)} rows/s`);
+      console.log(
+        '\nTargets: >= 20,000 msg/s with batches of 50; p99 < 25 ms for single-message packets at 1,000 packets/s.',
+      );
+    },
+    server: async () => {
       console.log('\nConnector server (in process, workers driven by the bench):');
       await serverFigures('SQLite', dir);
-      const serverPg = await createPgDatabase();
-      if (serverPg) {
-        await serverFigures('PostgreSQL', dir, serverPg.url);
-        await serverPg.drop();
-      }
-      if (mode === 'server') return;
-    }
-    if (mode !== 'routing') {
+      await onPostgres('Connector server', (url) => serverFigures('PostgreSQL', dir, url));
+    },
+    stream: async () => {
       console.log('\nVisitor to operator stream: receivingMessage posted until the SSE client sees it:');
-      const portalScript = join(here, '../portal/main.js');
       await streamLatencyFigures({ label: 'SQLite', dir, env, peer, portalScript });
-      const streamPg = await createPgDatabase();
-      if (streamPg) {
-        await streamLatencyFigures({
-          label: 'PostgreSQL',
-          dir,
-          env,
-          peer,
-          portalScript,
-          databaseUrl: streamPg.url,
-        });
-        await streamPg.drop();
-      } else console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable.`);
-      if (mode === 'stream') return;
-    }
-
-    console.log(`\nRouting: one line with 1,000 operators online and 10,000 chats waiting:`);
-    await routingFigures('SQLite', dir);
-    const routingPg = await createPgDatabase();
-    if (routingPg) {
-      await routingFigures('PostgreSQL', dir, routingPg.url);
-      await routingPg.drop();
-    } else console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable.`);
-    // `node dist/bench/run.js routing` stops here.
-    if (process.argv[2] === 'routing') return;
-
-    const pg = await createPgDatabase();
-    for (const [label, databaseUrl] of [
-      ['SQLite', undefined],
-      ['PostgreSQL', pg?.url],
-    ] as const) {
-      if (label === 'PostgreSQL' && !databaseUrl) {
-        console.log(`\nPortal Input on PostgreSQL skipped: ${PG_URL} is not reachable.`);
-        continue;
-      }
-      console.log(`\nPortal Input, POST /olp/v1/input receivingMessage (${label}, inbox workers off):`);
-      const portal = await startNode(join(here, '../portal/main.js'), {
-        ...env,
-        DATA_DIR: join(dir, `portal-${label}`),
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-        WORKERS: 'false',
-        ADMIN_PASSWORD: 'bench-password',
-        // Nothing listens there: confirmations stay queued in the outbox, as when the server is slow.
-        CONNECTOR_SERVER_URL: 'http://127.0.0.1:9',
-      });
-      try {
-        await inputFigures(portal, peer, label === 'SQLite' ? 'portal' : 'portal/pg');
-      } finally {
-        await portal.stop();
-      }
-    }
-    await pg?.drop();
-
-    console.log('\nCeiling: bare Fastify POST with the same JWS verification:');
-    const raw = await startNode(join(here, 'raw-fastify.js'), env, '/olp/v1/input');
-    try {
-      await inputFigures(raw, peer, 'fastify');
-    } finally {
-      await raw.stop();
-    }
-
-    console.log('\nCeiling: raw better-sqlite3 inserts of inbox rows (WAL, synchronous=NORMAL):');
-    console.log(`  50 rows per transaction   ${fmt(sqliteInsertRate(dir, 50_000, 50)).padStart(9)} rows/s`);
-    console.log(`  1 row per transaction     ${fmt(sqliteInsertRate(dir, 5_000, 1)).padStart(9)} rows/s`);
-    console.log(
-      '\nTargets: >= 20,000 msg/s with batches of 50; p99 < 25 ms for single-message packets at 1,000 packets/s.',
+      await onPostgres('Stream latency', (databaseUrl) =>
+        streamLatencyFigures({ label: 'PostgreSQL', dir, env, peer, portalScript, databaseUrl }),
+      );
+    },
+    routing: async () => {
+      console.log(`\nRouting: one line with 1,000 operators online and 10,000 chats waiting:`);
+      await routingFigures('SQLite', dir);
+      await onPostgres('Routing', (url) => routingFigures('PostgreSQL', dir, url));
+    },
+  };
+  // `node dist/bench/run.js [input] [server] [stream] [routing]` runs only the sections named.
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in sections));
+  if (unknown.length)
+    throw new Error(
+      `unknown bench section(s) ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`,
     );
+  try {
+    for (const [name, run] of Object.entries(sections)) {
+      if (wanted.length === 0 || wanted.includes(name)) await run();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
