@@ -135,4 +135,34 @@ describe(WriteBatcher.name, () => {
       expect(rows.map((r) => r.method)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
     });
   });
+
+  describe('lock order', () => {
+    /** Answers every statement with its own text, and keeps each batch's order. */
+    class EchoExecutor implements BatchExecutor {
+      readonly parallelism = 2;
+      batches: string[][] = [];
+      run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
+        this.batches.push(units.map((statements) => statements[0].sql));
+        return Promise.resolve(units.map((statements) => statements.map((s) => [s.sql])));
+      }
+    }
+
+    it('should run the units of a batch in lock order, keeping the queue order of equal locks', async () => {
+      const echo = new EchoExecutor();
+      const ordered = new WriteBatcher(echo);
+      const unit = (name: string, lockKey?: string) =>
+        ordered.write([Prisma.sql([`SELECT '${name}'`])], lockKey === undefined ? {} : { lockKey });
+
+      const rows = await Promise.all([
+        unit('b1', 'line-b'),
+        unit('a1', 'line-a'),
+        unit('free'),
+        unit('a2', 'line-a'),
+      ]);
+
+      expect(echo.batches).toEqual([["SELECT 'free'", "SELECT 'a1'", "SELECT 'a2'", "SELECT 'b1'"]]);
+      // Each caller still gets its own rows.
+      expect(rows.map(([r]) => r[0])).toEqual(["SELECT 'b1'", "SELECT 'a1'", "SELECT 'free'", "SELECT 'a2'"]);
+    });
+  });
 });

@@ -89,8 +89,8 @@ export class DatabaseService implements OnModuleDestroy {
       if (result.applied.length) this.logger.log(`applied migrations: ${result.applied.join(', ')}`);
       const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
       this.db = client as unknown as Db;
-      // WriteBatcher keeps one batch in flight; the second connection serves a unit run alone.
-      this.pgPool = new pg.Pool({ connectionString: url, max: 2 });
+      // WriteBatcher's batches in flight, and one more connection for a unit run alone.
+      this.pgPool = new pg.Pool({ connectionString: url, max: PostgresBatchExecutor.PARALLELISM + 1 });
       // An idle connection that breaks (server restart) is dropped by the pool; unheard, the
       // pool's 'error' event would end the process.
       this.pgPool.on('error', (err) => this.logger.warn(`idle database connection lost: ${err.message}`));

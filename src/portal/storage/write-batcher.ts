@@ -8,11 +8,14 @@ export type UnitRows = readonly (readonly unknown[])[];
 
 /** Runs units of raw statements in ONE transaction and returns each unit's rows; throws when it rolled back. */
 export interface BatchExecutor {
+  /** How many batches may run at once (each in its own transaction). */
+  readonly parallelism?: number;
   run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]>;
 }
 
 interface Unit {
   statements: readonly Prisma.Sql[];
+  lockKey: string;
   resolve(rows: UnitRows): void;
   reject(err: unknown): void;
 }
@@ -22,6 +25,13 @@ interface Unit {
  * the statements sent as they are (Prisma.sql's `$1` form, `text`), without Prisma's query engine.
  */
 export class PostgresBatchExecutor implements BatchExecutor {
+  /**
+   * Batches overlap on PostgreSQL: each commit waits for its WAL flush, and the next batch need not
+   * wait for that. The pool must have a connection more than this for a unit run alone.
+   */
+  static readonly PARALLELISM = 3;
+  readonly parallelism = PostgresBatchExecutor.PARALLELISM;
+
   constructor(private readonly pool: pg.Pool) {}
 
   async run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
@@ -78,9 +88,11 @@ const DEFAULT_OPTIONS: WriteBatcherOptions = { maxUnits: 256 };
  * transaction committed, so a caller that answers after `write` resolved still answers only after
  * its rows are durable.
  *
- * One batch is in flight at a time: batches grow with the load instead of competing for the
- * database (SQLite has one writer anyway; on PostgreSQL two batches of this process could take the
- * inbox's per-line advisory locks in opposite orders and deadlock).
+ * Batches in flight at once: as many as the executor allows (one on SQLite, which has one writer
+ * anyway; a few on PostgreSQL). Batches grow with the load beyond that. A unit that takes a lock
+ * (the inbox's per-line advisory lock) names it as `lockKey`, and each batch runs its units in
+ * lock order (keeping the queue order of units with equal keys), so overlapping batches take
+ * their locks in one order and cannot deadlock.
  *
  * A unit's statements must not fail for expected reasons (write INSERT … ON CONFLICT DO NOTHING
  * RETURNING and read the empty result, not a unique violation): one failing statement rolls back
@@ -95,13 +107,15 @@ export class WriteBatcher {
   private readonly options: WriteBatcherOptions;
   private queue: Unit[] = [];
   private scheduled = false;
-  private running = false;
+  private inFlight = 0;
+  private readonly parallelism: number;
 
   constructor(
     private readonly executor: BatchExecutor,
     options: Partial<WriteBatcherOptions> = {},
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.parallelism = Math.max(1, executor.parallelism ?? 1);
   }
 
   /** The batcher over the connected database's own writer connection(s). */
@@ -111,17 +125,26 @@ export class WriteBatcher {
 
   /**
    * Runs the statements in order, in one transaction, and resolves with each one's rows. The
-   * rows are the driver's, typed by the caller as with $queryRaw<T>.
+   * rows are the driver's, typed by the caller as with $queryRaw<T>. `lockKey` names the lock the
+   * statements take, if any (see the class comment).
    */
-  write<T extends UnitRows>(statements: { readonly [K in keyof T]: Prisma.Sql }): Promise<T> {
+  write<T extends UnitRows>(
+    statements: { readonly [K in keyof T]: Prisma.Sql },
+    opts: { lockKey?: string } = {},
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ statements, resolve: resolve as (rows: UnitRows) => void, reject });
+      this.queue.push({
+        statements,
+        lockKey: opts.lockKey ?? '',
+        resolve: resolve as (rows: UnitRows) => void,
+        reject,
+      });
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running || this.queue.length === 0) return;
+    if (this.scheduled || this.inFlight >= this.parallelism || this.queue.length === 0) return;
     this.scheduled = true;
     // setImmediate, not a microtask: the requests whose bodies arrived in this same turn of the
     // event loop get to queue their units before the batch is cut.
@@ -133,11 +156,13 @@ export class WriteBatcher {
 
   private async flush(): Promise<void> {
     const units = this.queue.splice(0, this.options.maxUnits);
-    this.running = true;
+    // Stable: units of one lock keep their queue order.
+    units.sort((a, b) => (a.lockKey < b.lockKey ? -1 : a.lockKey > b.lockKey ? 1 : 0));
+    this.inFlight++;
     try {
       await this.runBatch(units);
     } finally {
-      this.running = false;
+      this.inFlight--;
       this.schedule();
     }
   }

@@ -106,17 +106,21 @@ export class InboxRepository {
       ON CONFLICT (connector, line_id, chat_id, message_id, type_message) DO NOTHING
       RETURNING id, chat_id AS "chatId", message_id AS "messageId", type_message AS "typeMessage"`;
     // Group-committed with the other Input writes of concurrent requests (see WriteBatcher).
+    const lockKey = JSON.stringify([connector, line]);
     const inserted =
       this.database.provider === 'postgresql'
         ? // Packets of one line are stored one after the other, so ids (the processing order of a
           // chat) follow commit order and a concurrent repeat waits for, then sees, the first copy.
           // SQLite needs nothing: it has one writer at a time.
           (
-            await this.batcher.write<[unknown[], KeyedId[]]>([
-              // A void function in FROM: one row, nothing to read back.
-              Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${JSON.stringify([connector, line])}))`,
-              insert,
-            ])
+            await this.batcher.write<[unknown[], KeyedId[]]>(
+              [
+                // A void function in FROM: one row, nothing to read back.
+                Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(${PG_INBOX_LOCK_CLASS}::int4, hashtext(${lockKey}))`,
+                insert,
+              ],
+              { lockKey },
+            )
           )[1]
         : (await this.batcher.write<[KeyedId[]]>([insert]))[0];
     const db = this.database.client;
