@@ -104,6 +104,17 @@ describe('REST API: line settings, presence, sessions and operator actions', () 
     expect(queue.body).toEqual([{ position: 1, session: expect.objectContaining({ status: 'waiting' }) }]);
   });
 
+  it('should show an operator the colleagues to transfer to, with presence and without emails', async () => {
+    const list = await as(operator).get<Record<string, unknown>[]>('/api/operators');
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual([
+      { id: expect.any(Number), name: expect.any(String), role: 'admin', status: 'offline' },
+      { id: operatorId, name: 'Olga', role: 'operator', status: 'away' },
+    ]);
+    expect(JSON.stringify(list.body)).not.toContain('@');
+    expect((await api(portal, 'GET', '/api/operators')).status).toBe(401);
+  });
+
   it('should assign to the operator who comes online, and take their actions', async () => {
     await as(operator).send('PUT', '/api/operators/me/presence', { status: 'online' });
     const mine = await as(operator).get<SessionBody[]>('/api/sessions?mine=true');

@@ -34,6 +34,14 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     }
   }
 
+  async function signIn(on: Page, email: string, password: string): Promise<void> {
+    await on.goto(portal.url);
+    await on.fill('input[name=email]', email);
+    await on.fill('input[name=password]', password);
+    await on.click('button[type=submit]');
+    await on.waitForSelector('.chat-list');
+  }
+
   beforeAll(async () => {
     peer = await startOlpPeer({ keySpec, serverId: SERVER_ID, portalId: PORTAL_ID });
     portal = await startPortal({ env: { OLP_KEYS: keySpec, CONNECTOR_SERVER_URL: peer.url } });
@@ -44,11 +52,7 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Under the test's own timeout, so a missing element fails with its selector named.
     page.setDefaultTimeout(15_000);
-    await page.goto(portal.url);
-    await page.fill('input[name=email]', testAdmin.email);
-    await page.fill('input[name=password]', testAdmin.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('.chat-list');
+    await signIn(page, testAdmin.email, testAdmin.password);
   });
   afterAll(async () => {
     await browser?.close();
@@ -172,6 +176,52 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
       { token },
     );
     expect(closed.body.find((s) => s.chatId === chatId)?.status).toBe('closed');
+  });
+
+  it('should let an operator (not an admin) transfer a chat to a colleague', async () => {
+    const addOperator = async (name: string, email: string) => {
+      const password = `${name.toLowerCase()}-password`;
+      const id = (
+        await api<{ id: number }>(portal, 'POST', '/api/users', {
+          token,
+          body: { email, name, password, role: 'operator' },
+        })
+      ).body.id;
+      const own = await login(portal, email, password);
+      await api(portal, 'PUT', '/api/operators/me/presence', { token: own, body: { status: 'online' } });
+      return { id, email, password };
+    };
+    const olga = await addOperator('Olga', 'olga@example.test');
+    const petr = await addOperator('Petr', 'petr@example.test');
+    await api(portal, 'PUT', `/api/lines/${lineId}/operators`, { token, body: { userIds: [olga.id] } });
+    await send('receivingMessage', [
+      olpMessage({ chatId: 'tg-88', user: { id: 'u-88', name: 'Ann' }, text: 'Who can help?' }),
+    ]);
+    const sessionOf = async () =>
+      (
+        await api<{ chatId: number; operatorId: number | null; status: string }[]>(
+          portal,
+          'GET',
+          `/api/sessions?lineId=${lineId}`,
+          { token },
+        )
+      ).body.find((s) => s.status !== 'closed' && s.operatorId !== null);
+    const assigned = await eventually(sessionOf, (s) => s?.operatorId === olga.id);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const own = await context.newPage();
+      own.setDefaultTimeout(15_000);
+      await signIn(own, olga.email, olga.password);
+      await own.goto(`${portal.url}/#/inbox/${lineId}/${assigned!.chatId}`);
+      const option = own.locator('select.transfer-to option', { hasText: 'Petr (online)' });
+      await option.waitFor({ state: 'attached' });
+      await own.selectOption('select.transfer-to', `op:${petr.id}`);
+      const moved = await eventually(sessionOf, (s) => s?.operatorId === petr.id);
+      expect(moved?.chatId).toBe(assigned!.chatId);
+    } finally {
+      await context.close();
+    }
   });
 
   it('should run the channel wizard and show each step', async () => {

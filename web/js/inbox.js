@@ -90,7 +90,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
   const operatorName = (id) => {
     if (id === user.id) return 'You';
     const u = state.users.find((x) => x.id === id);
-    return u ? u.name || u.email : `#${id}`;
+    return u ? u.name : `#${id}`;
   };
 
   async function loadLines() {
@@ -413,7 +413,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
           ? h(
               'optgroup',
               { label: 'Operator' },
-              operators.map((u) => h('option', { value: `op:${u.id}` }, u.name || u.email)),
+              operators.map((u) => h('option', { value: `op:${u.id}` }, `${u.name} (${u.status})`)),
             )
           : null,
       )
@@ -694,7 +694,8 @@ export function renderInbox(main, user, lineParam, chatParam) {
       const lineId = state.lineId;
       const [quick, users] = await Promise.all([
         lineId ? optional(() => ops.quickAnswers(lineId)).catch(() => []) : [],
-        user.role === 'admin' ? api('GET', '/api/users').catch(() => []) : [],
+        // Colleagues with their presence: every operator may transfer to another.
+        api('GET', '/api/operators').catch(() => []),
       ]);
       state.quickAnswers = Array.isArray(quick) ? quick : [];
       state.users = /** @type {any[]} */ (users);

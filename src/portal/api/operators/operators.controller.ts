@@ -1,11 +1,14 @@
 import { Body, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PresenceService } from '../../open-lines/operators/presence.service.js';
-import { CurrentUser, type Principal } from '../auth/principal.js';
+import { CurrentUser, type Principal, type Role } from '../auth/principal.js';
+import { UsersRepository } from '../auth/users.repository.js';
 import { ApiController } from '../common/api-controller.decorator.js';
 import { rowId } from '../common/schemas.js';
 import { validated } from '../common/validated.js';
 import {
+  colleagueResponse,
+  type ColleagueResponse,
   presenceResponse,
   setPresenceRequest,
   toPresenceResponse,
@@ -15,7 +18,26 @@ import {
 
 @ApiController('operators')
 export class OperatorsController {
-  constructor(private readonly presence: PresenceService) {}
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly users: UsersRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Colleagues with their presence: whom an operator can transfer a chat to (any signed-in user)',
+  })
+  @ApiOkResponse({ standardSchema: colleagueResponse.array() })
+  async list(): Promise<ColleagueResponse[]> {
+    const users = await this.users.listAll();
+    const presence = await this.presence.list(users.map((u) => u.id));
+    return users.map((u, i) => ({
+      id: u.id,
+      name: u.name,
+      role: u.role as Role,
+      status: presence[i].status,
+    }));
+  }
 
   @Get('me/presence')
   @ApiOkResponse({ standardSchema: presenceResponse })

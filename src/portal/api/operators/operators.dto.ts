@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PRESENCE_STATUSES } from '../../open-lines/operators/presence.repository.js';
 import type { PresenceView } from '../../open-lines/operators/presence.service.js';
+import { ROLES } from '../auth/principal.js';
 import { isoDate } from '../common/schemas.js';
 
 export const setPresenceRequest = z.strictObject({ status: z.enum(PRESENCE_STATUSES) });
@@ -26,3 +27,12 @@ export function toPresenceResponse(p: PresenceView): PresenceResponse {
     graceUntil: p.graceUntil?.toISOString() ?? null,
   };
 }
+
+/** A colleague as every signed-in user may see them: enough to pick one, no email or credentials. */
+export const colleagueResponse = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  status: z.enum(PRESENCE_STATUSES),
+});
+export type ColleagueResponse = z.output<typeof colleagueResponse>;

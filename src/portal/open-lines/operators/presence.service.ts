@@ -29,6 +29,12 @@ export class PresenceService {
     return toView(userId, await this.repo.find(userId));
   }
 
+  /** The presence of each of these users, in their order (offline for one who never set any). */
+  async list(userIds: number[]): Promise<PresenceView[]> {
+    const rows = new Map((await this.repo.listFor(userIds)).map((r) => [r.userId, r]));
+    return userIds.map((id) => toView(id, rows.get(id) ?? null));
+  }
+
   /**
    * Sets the operator's presence. Going offline starts a grace period: their chats stay until it
    * ends (RoutingScheduler hands them on then), so a reconnect within it changes nothing. Coming
