@@ -202,6 +202,9 @@ async function main() {
     };
     await page.goto(`${url}/#/inbox/${support.id}/${mariaChat.id}`);
     await page.waitForSelector('.msg.out [data-status="read"]');
+    // The session's history, with the routing decision's reason, open in the side panel.
+    await page.click('.session-history summary');
+    await page.waitForSelector('.session-history li.decision');
     await shot('inbox');
     await page.goto(`${url}/#/inbox/${support.id}/${aikoChat.id}`);
     await page.waitForSelector('.msg.out [data-status="failed"]');

@@ -176,6 +176,16 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
       { token },
     );
     expect(closed.body.find((s) => s.chatId === chatId)?.status).toBe('closed');
+
+    // Why the chat went where it went: status changes and routing decisions, in time order.
+    await page.click('.session-history summary');
+    const entries = page.locator('.session-history li');
+    await entries.filter({ hasText: 'closed' }).waitFor();
+    const texts = await entries.allTextContents();
+    expect(texts.some((t) => /assigned → You: \S/.test(t))).toBe(true);
+    expect(texts.findIndex((t) => t.includes('accepted'))).toBeLessThan(
+      texts.findIndex((t) => t.includes('closed')),
+    );
   });
 
   it('should let an operator (not an admin) transfer a chat to a colleague', async () => {

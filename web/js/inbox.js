@@ -54,7 +54,9 @@ export function renderInbox(main, user, lineParam, chatParam) {
     /** The newest session of each chat of the line. @type {Map<number, any>} */ sessions: new Map(),
     /** Queue position of each waiting session. @type {Map<number, number>} */ positions: new Map(),
     /** @type {any[]} */ quickAnswers: [],
-    /** Other lines and operators to transfer to. @type {any[]} */ users: [],
+    /** Colleagues with their presence (GET /api/operators). @type {any[]} */ users: [],
+    /** The session whose history panel is open, kept across redraws. @type {number | undefined} */
+    historyOpen: undefined,
     /** @type {string} */ notice: '',
     /** The operator message being edited, and its draft. @type {number | null} */ editing: null,
     editDraft: '',
@@ -583,7 +585,53 @@ export function renderInbox(main, user, lineParam, chatParam) {
           .filter(([, v]) => v !== null && v !== undefined && v !== '')
           .map(([k, v]) => [h('dt', null, k), h('dd', null, String(v))]),
       ),
+      s ? sessionHistory(s) : null,
     );
+  }
+
+  /**
+   * The session's status changes and routing decisions with their reasons ("why here"), in time
+   * order; loaded when the panel is opened, and again on each redraw while it stays open.
+   * @param {any} s
+   */
+  function sessionHistory(s) {
+    const list = h('ol.history');
+    const details = /** @type {HTMLDetailsElement} */ (
+      h('details.session-history', null, h('summary', null, 'History and routing'), list)
+    );
+    const load = async () => {
+      try {
+        const { history, decisions } = await ops.history(s.id);
+        /** @type {{at: string, text: string, kind: string}[]} */
+        const entries = [
+          ...history.map((/** @type {any} */ x) => ({
+            at: x.at,
+            kind: 'status',
+            text: `${x.status}: ${x.note}`,
+          })),
+          ...decisions.map((/** @type {any} */ d) => ({
+            at: d.at,
+            kind: 'decision',
+            text: `${d.outcome}${d.operatorId ? ` → ${operatorName(d.operatorId)}` : ''}: ${d.reason}`,
+          })),
+        ].sort((a, b) => a.at.localeCompare(b.at));
+        mount(
+          list,
+          entries.map((e) =>
+            h(`li.${e.kind}`, null, h('time', { datetime: e.at }, shortTime(e.at)), ' ', e.text),
+          ),
+        );
+      } catch (err) {
+        mount(list, h('li.form-error', null, err instanceof Error ? err.message : String(err)));
+      }
+    };
+    details.open = state.historyOpen === s.id;
+    if (details.open) void load();
+    details.addEventListener('toggle', () => {
+      state.historyOpen = details.open ? s.id : undefined;
+      if (details.open) void load();
+    });
+    return details;
   }
 
   /** @param {HTMLTextAreaElement} text @param {HTMLElement} errorEl */

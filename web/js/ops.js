@@ -29,6 +29,8 @@ export const ops = {
   queue: (lineId) => api('GET', `/api/sessions/queue?lineId=${encodeURIComponent(lineId)}`),
   /** @param {number} sessionId @param {'accept' | 'skip' | 'close'} action */
   act: (sessionId, action) => api('POST', `/api/sessions/${sessionId}/${action}`),
+  /** Status changes and routing decisions of a session. @param {number} sessionId */
+  history: (sessionId) => api('GET', `/api/sessions/${sessionId}/history`),
   /** @param {number} sessionId @param {{toOperatorId: number} | {toLineId: number}} to */
   transfer: (sessionId, to) => api('POST', `/api/sessions/${sessionId}/transfer`, to),
   /** @param {string} lineId */
