@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Prisma } from '../../generated/portal-sqlite/client.js';
-import type { BatchExecutor, UnitRows } from './write-batcher.js';
+import { DateTexts, type BatchExecutor, type UnitRows } from './write-batcher.js';
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
@@ -56,8 +56,10 @@ parentPort.on('message', (msg) => {
 `;
 
 /** How Prisma's SQLite adapter stores a DateTime (its default `iso8601` format), so Prisma reads our rows back. */
-const sqliteValue = (value: unknown): unknown => {
-  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
+const sqliteDate = (value: Date): string => value.toISOString().replace('Z', '+00:00');
+
+const sqliteValue = (value: unknown, dates: DateTexts): unknown => {
+  if (value instanceof Date) return dates.text(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   return value;
 };
@@ -124,12 +126,13 @@ export class SqliteThreadExecutor implements BatchExecutor {
   run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
     if (this.exited) return Promise.reject(new Error('the SQLite writer thread has stopped'));
     const id = this.nextId++;
+    const dates = new DateTexts(sqliteDate);
     return new Promise<UnitRows[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({
         id,
         units: units.map((statements) =>
-          statements.map((s) => ({ sql: s.sql, values: s.values.map(sqliteValue) })),
+          statements.map((s) => ({ sql: s.sql, values: s.values.map((v) => sqliteValue(v, dates)) })),
         ),
       });
     });

@@ -36,6 +36,7 @@ export class PostgresBatchExecutor implements BatchExecutor {
 
   async run(units: readonly (readonly Prisma.Sql[])[]): Promise<UnitRows[]> {
     const client = await this.pool.connect();
+    const dates = new DateTexts(postgresDate);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -44,7 +45,8 @@ export class PostgresBatchExecutor implements BatchExecutor {
         for (const statements of units) {
           const unitRows: unknown[][] = [];
           for (const s of statements) {
-            unitRows.push((await client.query(s.text, s.values.map(postgresValue))).rows as unknown[]);
+            const values = s.values.map((v) => (v instanceof Date ? dates.text(v) : v));
+            unitRows.push((await client.query(s.text, values)).rows as unknown[]);
           }
           rows.push(unitRows);
         }
@@ -67,8 +69,28 @@ export class PostgresBatchExecutor implements BatchExecutor {
  * How Prisma's PostgreSQL adapter sends a DateTime: the UTC wall time, which TIMESTAMP(3) columns
  * (without time zone) store as it is. pg's own conversion would send the process's local time.
  */
-const postgresValue = (value: unknown): unknown =>
-  value instanceof Date ? value.toISOString().replace('T', ' ').replace('Z', '') : value;
+const postgresDate = (value: Date): string => value.toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * Date parameters as text, each distinct time formatted once per batch: a packet's rows all carry
+ * the same `now`, and toISOString for each of its 100 dates took about 0.14 ms of the main
+ * thread's ~2 ms per packet of 50 (micro-benchmark).
+ */
+export class DateTexts {
+  private lastTime = NaN;
+  private lastText = '';
+
+  constructor(private readonly format: (value: Date) => string) {}
+
+  text(value: Date): string {
+    const time = value.getTime();
+    if (time !== this.lastTime) {
+      this.lastTime = time;
+      this.lastText = this.format(value);
+    }
+    return this.lastText;
+  }
+}
 
 export interface WriteBatcherOptions {
   /** Most units in one transaction; more wait for the next one. */
