@@ -53,6 +53,23 @@ describe(WriteBatcher.name, () => {
   const unique = (label: string) => `${label}-${++next}`;
 
   describe('write', () => {
+    it('should store every date of a batch as Prisma reads it back, repeated or not', async () => {
+      const base = storage.clock.nowMs();
+      const dates = [base + 1_000, base + 1_000, base + 2_000, base + 1_000].map((ms) => new Date(ms));
+      const jtis = dates.map((_, i) => unique(`date${i}`));
+      await Promise.all(
+        jtis.map((jti, i) =>
+          batcher.write([
+            Prisma.sql`INSERT INTO seen_jtis (iss, jti, expires_at) VALUES ('batcher', ${jti}, ${dates[i]})`,
+          ]),
+        ),
+      );
+      expect(executor.batches).toEqual([4]);
+      const rows = await storage.db.client.seenJti.findMany({ where: { iss: 'batcher', jti: { in: jtis } } });
+      const byJti = new Map(rows.map((r) => [r.jti, r.expiresAt.getTime()]));
+      expect(jtis.map((jti) => byJti.get(jti))).toEqual(dates.map((d) => d.getTime()));
+    });
+
     it('should commit the units of concurrent callers in one transaction and give each its own rows', async () => {
       const [a, b, c] = [unique('a'), unique('b'), unique('c')];
       await batcher.write([insertJti(a)]);
