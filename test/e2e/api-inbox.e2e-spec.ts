@@ -101,6 +101,37 @@ describe('REST API: lines, chats, messages and files', () => {
       ]);
     });
 
+    it('should mark alerts read up to the newest one seen, leaving later ones unread', async () => {
+      interface AlertBody {
+        id: number;
+        readAt: string | null;
+      }
+      const seen = (await get<AlertBody[]>('/api/alerts')).body;
+      expect(seen.length).toBeGreaterThan(0);
+      await events.emit('OnConnectorDeactivated', {
+        connector: 'viber',
+        line: String(lineId),
+        reason: 'connected elsewhere, after the admin looked',
+      });
+
+      const mark = (upToId: unknown, as = token) =>
+        api<{ marked: number }>(portal, 'POST', '/api/alerts/read', { token: as, body: { upToId } });
+      const marked = await mark(seen[0].id);
+      expect(marked.status).toBe(200);
+      expect(marked.body).toEqual({ marked: seen.length });
+      const after = (await get<AlertBody[]>('/api/alerts')).body;
+      expect(after.map((a) => a.readAt === null)).toEqual([true, ...seen.map(() => false)]);
+      expect((await mark(seen[0].id)).body).toEqual({ marked: 0 });
+
+      expect((await mark(0)).status).toBe(400);
+      await api(portal, 'POST', '/api/users', {
+        token,
+        body: { email: 'alert-op@example.test', name: 'Op', password: 'operator-password' },
+      });
+      const operator = await login(portal, 'alert-op@example.test', 'operator-password');
+      expect((await mark(after[0].id, operator)).status).toBe(403);
+    });
+
     it('should answer 404 for an unknown line and 400 for a malformed id', async () => {
       expect((await get('/api/lines/999999/connectors')).status).toBe(404);
       expect((await get('/api/lines/abc/connectors')).status).toBe(400);

@@ -234,6 +234,19 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     }
   });
 
+  it('should show a deactivated connector as an unread alert until the admin marks it read', async () => {
+    const res = await send('deactivateConnector', { reason: 'the bot was connected to another portal' });
+    expect(res.status).toBe(200);
+    await page.goto(`${portal.url}/#/alerts`);
+    await page.locator('li.alert.unread', { hasText: 'another portal' }).waitFor();
+    await page.locator('[data-alert-count]:not(.hidden)', { hasText: '1' }).waitFor();
+    await page.click('button[data-action=mark-alerts-read]');
+    await page.locator('button[data-action=mark-alerts-read]').waitFor({ state: 'detached' });
+    expect(await page.locator('li.alert.unread').count()).toBe(0);
+    expect(await page.locator('li.alert', { hasText: 'another portal' }).count()).toBe(1);
+    expect(await page.locator('[data-alert-count]').isHidden()).toBe(true);
+  });
+
   it('should run the channel wizard and show each step', async () => {
     peer.respond((call) =>
       call.command === 'register'

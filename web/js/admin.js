@@ -442,9 +442,27 @@ async function drawSettings(card, lineId) {
 /** Admin: alerts, newest first. @param {HTMLElement} main */
 export async function renderAlerts(main) {
   const alerts = /** @type {any[]} */ (await api('GET', '/api/alerts?limit=200'));
+  const unread = alerts.filter((a) => !a.readAt).length;
+  const markRead = async () => {
+    // Up to the newest alert shown: one that arrived since stays unread.
+    await api('POST', '/api/alerts/read', { upToId: alerts[0].id });
+    document.querySelector('[data-alert-count]')?.classList.add('hidden');
+    await renderAlerts(main);
+  };
   mount(
     main,
-    h('div.page-head', null, h('h1', null, 'Alerts')),
+    h(
+      'div.page-head',
+      null,
+      h('h1', null, 'Alerts'),
+      unread > 0
+        ? h(
+            'button.secondary',
+            { type: 'button', 'data-action': 'mark-alerts-read', onclick: () => void markRead() },
+            `Mark ${unread} as read`,
+          )
+        : null,
+    ),
     h(
       'div.card',
       null,

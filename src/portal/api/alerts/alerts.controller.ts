@@ -1,4 +1,4 @@
-import { Get, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AdminAlertsService } from '../../open-lines/alerts/admin-alerts.service.js';
@@ -8,6 +8,10 @@ import { validated } from '../common/validated.js';
 import {
   alertResponse,
   listAlertsQuery,
+  markAlertsReadRequest,
+  markAlertsReadResponse,
+  type MarkAlertsReadRequest,
+  type MarkAlertsReadResponse,
   toAlertResponse,
   type AlertResponse,
   type ListAlertsQuery,
@@ -24,5 +28,15 @@ export class AlertsController {
   @ApiOkResponse({ standardSchema: z.array(alertResponse) })
   async list(@Query(validated(listAlertsQuery)) query: ListAlertsQuery): Promise<AlertResponse[]> {
     return (await this.alerts.listRecent(query.limit)).map(toAlertResponse);
+  }
+
+  @Post('read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark the alerts up to one id read' })
+  @ApiOkResponse({ standardSchema: markAlertsReadResponse })
+  async markRead(
+    @Body(validated(markAlertsReadRequest)) body: MarkAlertsReadRequest,
+  ): Promise<MarkAlertsReadResponse> {
+    return { marked: await this.alerts.markRead(body.upToId) };
   }
 }

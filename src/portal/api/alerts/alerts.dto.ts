@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AdminAlert } from '../../../generated/portal-sqlite/client.js';
-import { isoDate, pageLimit } from '../common/schemas.js';
+import { isoDate, pageLimit, rowId } from '../common/schemas.js';
 
 export const listAlertsQuery = z.object({ limit: pageLimit(100, 500) });
 export type ListAlertsQuery = z.output<typeof listAlertsQuery>;
@@ -27,3 +27,11 @@ export function toAlertResponse(row: AdminAlert): AlertResponse {
     readAt: row.readAt?.toISOString() ?? null,
   };
 }
+
+export const markAlertsReadRequest = z.strictObject({
+  upToId: rowId.describe('The newest alert the admin has seen: it and every older one are marked read'),
+});
+export type MarkAlertsReadRequest = z.output<typeof markAlertsReadRequest>;
+
+export const markAlertsReadResponse = z.object({ marked: z.number().int() });
+export type MarkAlertsReadResponse = z.output<typeof markAlertsReadResponse>;

@@ -23,4 +23,13 @@ export class AdminAlertsRepository {
   listRecent(opts: { limit: number }): Promise<AdminAlert[]> {
     return this.db.client.adminAlert.findMany({ orderBy: { id: 'desc' }, take: opts.limit });
   }
+
+  /** Marks the unread alerts up to `upToId` read; resolves with how many it marked. */
+  async markRead(opts: { upToId: number; at: Date }): Promise<number> {
+    const { count } = await this.db.client.adminAlert.updateMany({
+      where: { id: { lte: opts.upToId }, readAt: null },
+      data: { readAt: opts.at },
+    });
+    return count;
+  }
 }
