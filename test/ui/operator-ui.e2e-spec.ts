@@ -247,6 +247,27 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     expect(await page.locator('[data-alert-count]').isHidden()).toBe(true);
   });
 
+  it('should let an admin add a team member who can then sign in, and refuse a taken email', async () => {
+    await page.goto(`${portal.url}/#/team`);
+    const form = page.locator('form.add-user');
+    const add = async (email: string) => {
+      await form.locator('input[name=name]').fill('Vera Nowak');
+      await form.locator('input[name=email]').fill(email);
+      await form.locator('input[name=password]').fill('vera-password');
+      await form.locator('select[name=role]').selectOption('operator');
+      await form.locator('button[type=submit]').click();
+    };
+    await add('vera@example.test');
+    const row = page.locator('table[aria-label=Team] tr', { hasText: 'vera@example.test' });
+    await row.waitFor();
+    expect(await row.locator('[data-presence]').textContent()).toBe('offline');
+    expect(await login(portal, 'vera@example.test', 'vera-password')).toEqual(expect.any(String));
+
+    await add('vera@example.test');
+    await page.locator('form.add-user .form-error', { hasText: 'already' }).waitFor();
+    expect(await page.locator('table[aria-label=Team] tr', { hasText: 'vera@example.test' }).count()).toBe(1);
+  });
+
   it('should run the channel wizard and show each step', async () => {
     peer.respond((call) =>
       call.command === 'register'

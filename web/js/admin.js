@@ -1,5 +1,5 @@
 import { api, isMissing } from './api.js';
-import { h, mount, shortTime } from './dom.js';
+import { h, mount, shortTime, tableHead } from './dom.js';
 import { connectorLabel } from './inbox.js';
 
 /** @param {any} st a connector status row */
@@ -58,11 +58,7 @@ export async function renderLines(main) {
       h(
         'table.table',
         { 'aria-label': 'Lines' },
-        h(
-          'thead',
-          null,
-          h('tr', null, h('th', null, 'Line'), h('th', null, 'Channels'), h('th', null, 'Created'), h('th')),
-        ),
+        tableHead('Line', 'Channels', 'Created', ''),
         h(
           'tbody',
           null,
@@ -145,19 +141,7 @@ async function drawConnectors(card, lineId) {
       : h(
           'table.table',
           { 'aria-label': 'Channels' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              h('th', null, 'Channel'),
-              h('th', null, 'State'),
-              h('th', null, 'Details'),
-              h('th', null, 'Updated'),
-              h('th'),
-            ),
-          ),
+          tableHead('Channel', 'State', 'Details', 'Updated', ''),
           h(
             'tbody',
             null,

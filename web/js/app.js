@@ -2,6 +2,7 @@ import { api, clearSession, saveSession, session, setUnauthorizedHandler } from 
 import { h, mount } from './dom.js';
 import { renderInbox } from './inbox.js';
 import { renderAlerts, renderLine, renderLines } from './admin.js';
+import { renderTeam } from './team.js';
 import { renderWizard } from './wizard.js';
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -41,6 +42,8 @@ async function route() {
     else cleanup = await renderLines(main);
   } else if (section === 'alerts' && admin) {
     cleanup = await renderAlerts(main);
+  } else if (section === 'team' && admin) {
+    await renderTeam(main);
   } else {
     cleanup = renderInbox(main, current.user, a ? a : undefined, b ? Number(b) : undefined);
   }
@@ -72,6 +75,7 @@ function shell(user, active, admin) {
       null,
       tab('inbox', 'Inbox'),
       admin && tab('lines', 'Lines & channels'),
+      admin && tab('team', 'Team'),
       admin &&
         h('a', { href: '#/alerts', class: active === 'alerts' ? 'tab active' : 'tab' }, 'Alerts', alertBadge),
     ),

@@ -69,3 +69,16 @@ export function hue(key) {
   for (const ch of key) n = (n * 31 + ch.charCodeAt(0)) % 360;
   return n;
 }
+
+/** A table's head row of these column labels (an empty label for a column of buttons). @param {...string} labels */
+export function tableHead(...labels) {
+  return h(
+    'thead',
+    null,
+    h(
+      'tr',
+      null,
+      labels.map((label) => h('th', null, label || null)),
+    ),
+  );
+}

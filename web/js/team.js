@@ -1,0 +1,105 @@
+import { api } from './api.js';
+import { h, mount, shortTime, tableHead } from './dom.js';
+
+/** Admin: the operators and admins with their presence, and a form to add one. @param {HTMLElement} main */
+export async function renderTeam(main) {
+  const [users, colleagues] = await Promise.all([
+    /** @type {Promise<any[]>} */ (api('GET', '/api/users')),
+    /** @type {Promise<any[]>} */ (api('GET', '/api/operators')),
+  ]);
+  const presence = new Map(colleagues.map((c) => [c.id, c.status]));
+  const field = (/** @type {string} */ label, /** @type {HTMLElement} */ input) =>
+    h('label.field', null, h('span', null, label), input);
+  const name = /** @type {HTMLInputElement} */ (h('input', { name: 'name', required: true, maxlength: 255 }));
+  const email = /** @type {HTMLInputElement} */ (
+    h('input', { name: 'email', type: 'email', required: true })
+  );
+  const password = /** @type {HTMLInputElement} */ (
+    h('input', {
+      name: 'password',
+      type: 'password',
+      required: true,
+      minlength: 8,
+      autocomplete: 'new-password',
+    })
+  );
+  const role = /** @type {HTMLSelectElement} */ (
+    h(
+      'select',
+      { name: 'role' },
+      h('option', { value: 'operator' }, 'operator'),
+      h('option', { value: 'admin' }, 'admin'),
+    )
+  );
+  const message = h('p.form-message', { role: 'status' });
+  const form = h(
+    'form.add-user',
+    {
+      onsubmit: async (/** @type {SubmitEvent} */ e) => {
+        e.preventDefault();
+        message.className = 'form-message';
+        try {
+          const body = { name: name.value, email: email.value, password: password.value, role: role.value };
+          await api('POST', '/api/users', body);
+          await renderTeam(main);
+        } catch (err) {
+          message.className = 'form-message form-error';
+          message.textContent = err instanceof Error ? err.message : String(err);
+        }
+      },
+    },
+    h(
+      'div.grid',
+      null,
+      field('Name', name),
+      field('Email (sign-in)', email),
+      field('Password (at least 8 characters)', password),
+      field('Role', role),
+    ),
+    h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Add to the team')),
+  );
+  mount(
+    main,
+    h(
+      'div.page-head',
+      null,
+      h('h1', null, 'Team'),
+      h(
+        'p.muted',
+        null,
+        'Operators answer chats of the lines they are put on; admins also manage lines and the team.',
+      ),
+    ),
+    h(
+      'div.card',
+      null,
+      h(
+        'table.table',
+        { 'aria-label': 'Team' },
+        tableHead('Name', 'Email', 'Role', 'Presence', 'Added'),
+        h(
+          'tbody',
+          null,
+          users.map((u) =>
+            h(
+              'tr',
+              { 'data-user-id': String(u.id) },
+              h('td', null, h('strong', null, u.name)),
+              h('td', null, u.email),
+              h('td', null, u.role),
+              h('td', null, presencePill(presence.get(u.id) ?? 'offline')),
+              h('td', null, shortTime(u.createdAt)),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h('div.card', null, h('h2', null, 'Add a team member'), form),
+  );
+}
+
+/** @param {string} status online, away or offline */
+function presencePill(status) {
+  const tone = status === 'online' ? '.good' : status === 'away' ? '.warn' : '';
+  return h(`span.pill${tone}`, { 'data-presence': status }, status);
+}
