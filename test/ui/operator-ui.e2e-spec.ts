@@ -268,6 +268,32 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     expect(await page.locator('table[aria-label=Team] tr', { hasText: 'vera@example.test' }).count()).toBe(1);
   });
 
+  it('should let an admin add and delete the quick answers of a line', async () => {
+    await page.goto(`${portal.url}/#/lines/${lineId}`);
+    const form = page.locator('form.quick-answer');
+    for (const [title, text] of [
+      ['Greeting', 'Good day! How can I help?'],
+      ['Hours', 'We answer from 9 to 18.'],
+    ]) {
+      await form.locator('input[name=title]').fill(title);
+      await form.locator('textarea[name=text]').fill(text);
+      await form.locator('button[type=submit]').click();
+      await page.locator('.quick-answers li', { hasText: title }).waitFor();
+    }
+    await page
+      .locator('.quick-answers li', { hasText: 'Hours' })
+      .locator('button[data-action=delete-quick-answer]')
+      .click();
+    await page.locator('.quick-answers li', { hasText: 'Hours' }).waitFor({ state: 'detached' });
+    const stored = await api<{ title: string; text: string }[]>(
+      portal,
+      'GET',
+      `/api/lines/${lineId}/quick-answers`,
+      { token },
+    );
+    expect(stored.body.map((q) => [q.title, q.text])).toEqual([['Greeting', 'Good day! How can I help?']]);
+  });
+
   it('should run the channel wizard and show each step', async () => {
     peer.respond((call) =>
       call.command === 'register'

@@ -1,6 +1,7 @@
 import { api, isMissing } from './api.js';
 import { h, mount, shortTime, tableHead } from './dom.js';
 import { connectorLabel } from './inbox.js';
+import { drawQuickAnswers } from './quick-answers.js';
 
 /** @param {any} st a connector status row */
 export function statusPill(st) {
@@ -109,6 +110,7 @@ export async function renderLine(main, id) {
   const connectors = h('div.card');
   const operators = h('div.card');
   const settings = h('div.card');
+  const quickAnswers = h('div.card');
   mount(
     main,
     h('p.crumbs', null, h('a', { href: '#/lines' }, 'Lines'), ' / ', line.name),
@@ -121,11 +123,13 @@ export async function renderLine(main, id) {
     connectors,
     operators,
     settings,
+    quickAnswers,
   );
   await Promise.all([
     drawConnectors(connectors, id),
     drawOperators(operators, id),
     drawSettings(settings, id),
+    drawQuickAnswers(quickAnswers, id),
   ]);
 }
 
