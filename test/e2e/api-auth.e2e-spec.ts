@@ -115,6 +115,38 @@ describe('REST API: sign-in and roles', () => {
     });
   });
 
+  describe('POST /api/auth/password', () => {
+    it('should change the password only with the current one, and keep the token working', async () => {
+      const change = (body: unknown) =>
+        api<{ message?: string | string[] }>(portal, 'POST', '/api/auth/password', {
+          token: operatorToken,
+          body,
+        });
+      const wrong = await change({ currentPassword: 'not-it', newPassword: 'new-operator-password' });
+      expect(wrong.status).toBe(403);
+      expect((await change({ currentPassword: 'operator-password', newPassword: 'short' })).status).toBe(400);
+      expect(
+        (await change({ currentPassword: 'operator-password', newPassword: 'x'.repeat(73) })).status,
+      ).toBe(400);
+      await expect(login(portal, 'olga@example.com', 'operator-password')).resolves.toEqual(
+        expect.any(String),
+      );
+
+      expect(
+        (await change({ currentPassword: 'operator-password', newPassword: 'new-operator-password' })).status,
+      ).toBe(204);
+      await expect(login(portal, 'olga@example.com', 'operator-password')).rejects.toThrow();
+      await expect(login(portal, 'olga@example.com', 'new-operator-password')).resolves.toEqual(
+        expect.any(String),
+      );
+      expect((await api(portal, 'GET', '/api/auth/me', { token: operatorToken })).status).toBe(200);
+      // Back, for the tests after this one.
+      expect(
+        (await change({ currentPassword: 'new-operator-password', newPassword: 'operator-password' })).status,
+      ).toBe(204);
+    });
+  });
+
   describe('roles', () => {
     it('should let operators read lines but not create them', async () => {
       expect((await api(portal, 'GET', '/api/lines', { token: operatorToken })).status).toBe(200);

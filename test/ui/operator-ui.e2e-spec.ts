@@ -294,6 +294,38 @@ describe('Web UI: inbox and channel wizard in a real browser', () => {
     expect(stored.body.map((q) => [q.title, q.text])).toEqual([['Greeting', 'Good day! How can I help?']]);
   });
 
+  it('should let a signed-in user change their password on the account page', async () => {
+    await api(portal, 'POST', '/api/users', {
+      token,
+      body: { email: 'pia@example.test', name: 'Pia', password: 'pia-password' },
+    });
+    const context = await browser.newContext();
+    try {
+      const own = await context.newPage();
+      own.setDefaultTimeout(15_000);
+      await signIn(own, 'pia@example.test', 'pia-password');
+      await own.click('a.me-name');
+      const form = own.locator('form.change-password');
+      const submit = async (current: string, next: string, again = next) => {
+        await form.locator('input[name=currentPassword]').fill(current);
+        await form.locator('input[name=newPassword]').fill(next);
+        await form.locator('input[name=newPasswordAgain]').fill(again);
+        await form.locator('button[type=submit]').click();
+      };
+      await submit('pia-password', 'pia-new-password', 'something else');
+      await form.locator('.form-error', { hasText: 'differ' }).waitFor();
+      await submit('wrong-password', 'pia-new-password');
+      await form.locator('.form-error', { hasText: 'not right' }).waitFor();
+      await submit('pia-password', 'pia-new-password');
+      await form.locator('.form-message', { hasText: 'Password changed.' }).waitFor();
+      expect(own.url()).toContain('#/account');
+    } finally {
+      await context.close();
+    }
+    await expect(login(portal, 'pia@example.test', 'pia-password')).rejects.toThrow();
+    expect(await login(portal, 'pia@example.test', 'pia-new-password')).toEqual(expect.any(String));
+  });
+
   it('should run the channel wizard and show each step', async () => {
     peer.respond((call) =>
       call.command === 'register'

@@ -1,3 +1,4 @@
+import { renderAccount } from './account.js';
 import { api, clearSession, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { h, mount } from './dom.js';
 import { renderInbox } from './inbox.js';
@@ -44,6 +45,8 @@ async function route() {
     cleanup = await renderAlerts(main);
   } else if (section === 'team' && admin) {
     await renderTeam(main);
+  } else if (section === 'account') {
+    renderAccount(main, current.user);
   } else {
     cleanup = renderInbox(main, current.user, a ? a : undefined, b ? Number(b) : undefined);
   }
@@ -83,7 +86,7 @@ function shell(user, active, admin) {
       'div.me',
       null,
       presenceSelect(),
-      h('span.me-name', null, user.name || user.email),
+      h('a.me-name', { href: '#/account', title: 'Account and password' }, user.name || user.email),
       h('span.role', null, user.role),
       h(
         'button.link',

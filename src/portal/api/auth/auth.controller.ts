@@ -1,8 +1,10 @@
 import { Body, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiController } from '../common/api-controller.decorator.js';
 import { validated } from '../common/validated.js';
 import {
+  changePasswordRequest,
+  type ChangePasswordRequest,
   loginRequest,
   loginResponse,
   toUserResponse,
@@ -26,6 +28,18 @@ export class AuthController {
   async login(@Body(validated(loginRequest)) body: LoginRequest): Promise<LoginResponse> {
     const { token, expiresAt, user } = await this.auth.login(body.email, body.password);
     return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toUserResponse(user) };
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change my password (the current one is required)' })
+  @ApiNoContentResponse({ description: 'Changed; tokens already issued stay valid until they expire' })
+  @ApiForbiddenResponse({ description: 'The current password is not right' })
+  async changePassword(
+    @CurrentUser() principal: Principal,
+    @Body(validated(changePasswordRequest)) body: ChangePasswordRequest,
+  ): Promise<void> {
+    await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
   }
 
   @Get('me')

@@ -6,6 +6,18 @@ import { ROLES, type Role } from './principal.js';
 /** Emails are kept trimmed and lower-cased, so sign-in does not depend on how one was typed. */
 export const email = z.string().trim().toLowerCase().pipe(z.email().max(320));
 
+/** A password to set (not one to check): bcrypt reads only the first 72 bytes, so longer is refused, not cut. */
+export const newPassword = z
+  .string()
+  .min(8)
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes of UTF-8');
+
+export const changePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword,
+});
+export type ChangePasswordRequest = z.output<typeof changePasswordRequest>;
+
 export const loginRequest = z.object({
   email: z.string().trim().toLowerCase().min(1).max(320),
   password: z.string().min(1).max(1024),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import type { User } from '../../../generated/portal-sqlite/client.js';
 import { toRole } from './auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -32,6 +32,18 @@ export class AuthService {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new NotFoundException('this user no longer exists');
     return user;
+  }
+
+  /**
+   * Sets a new password after checking the current one (403, not 401, when it is wrong: the
+   * caller's token is fine). Tokens already issued stay valid until they expire.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.me(principal);
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) {
+      throw new ForbiddenException('the current password is not right');
+    }
+    await this.users.setPasswordHash(user.id, await this.hasher.hash(newPassword));
   }
 
   private dummyHash(): Promise<string> {

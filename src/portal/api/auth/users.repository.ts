@@ -44,6 +44,10 @@ export class UsersRepository {
     return (await this.db.client.user.count({ where: { role: 'admin' satisfies Role } })) > 0;
   }
 
+  async setPasswordHash(userId: number, passwordHash: string): Promise<void> {
+    await this.db.client.user.update({ where: { id: userId }, data: { passwordHash } });
+  }
+
   listAll(): Promise<User[]> {
     return this.db.client.user.findMany({ orderBy: { id: 'asc' } });
   }
