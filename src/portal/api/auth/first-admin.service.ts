@@ -92,7 +92,7 @@ export class FirstAdminService implements OnApplicationBootstrap {
       'First admin account created:',
       `  email:    ${admin.email}`,
       `  password: ${admin.generatedPassword}`,
-      `  (also kept in ${admin.file}, readable only by this user; delete it once the password is stored safely)`,
+      `  (also kept in ${admin.file}, readable only by this user; change the password on the Account page, then delete the file)`,
       '',
     ].join('\n');
   }
