@@ -290,6 +290,27 @@ describe('Telegram connector', () => {
       expect(f.telegram.calls.slice(2).map((c) => c.method)).toEqual(['sendMessage', 'sendPhoto']);
     });
 
+    it('should send a text past Telegram’s 4,096 characters as several messages, and refuse to edit one', async () => {
+      const paragraph = `${'[b]Step[/b] & more words to read. '.repeat(20)}\n`;
+      await send('sendMessage', [outgoing(1, paragraph.repeat(14))]);
+      const texts = f.telegram.callsOf('sendMessage').map((c) => String(c.params.text));
+      expect(texts).toHaveLength(3);
+      for (const text of texts) expect(text.replace(/<[^>]*>|&amp;/g, '_').length).toBeLessThanOrEqual(4096);
+      expect(texts.join('').match(/<b>Step<\/b>/g)).toHaveLength(14 * 20);
+      expect(received()).toEqual([
+        expect.objectContaining({
+          command: 'receivingStatusDelivery',
+          item: expect.objectContaining({
+            message: { id: ['1000', '1001', '1002'], date: expect.any(Number) },
+          }),
+        }),
+      ]);
+
+      await send('updateMessage', [outgoing(2, paragraph.repeat(12), { id: ['1000'] })]);
+      expect(f.telegram.callsOf('editMessageText')).toEqual([]);
+      expect(received()[1]).toMatchObject({ command: 'receivingError', item: { code: 'MESSAGE_TOO_LONG' } });
+    });
+
     it('should edit and delete by the Telegram message id', async () => {
       await send('updateMessage', [outgoing(1, '[i]fixed[/i]', { id: ['1000'] })]);
       await send('deleteMessage', [outgoing(2, '', { id: ['1000'] })]);

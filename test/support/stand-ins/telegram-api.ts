@@ -166,6 +166,7 @@ export class TelegramApiStandIn {
       case 'sendMessage':
         if (typeof params.text !== 'string' || !params.text)
           return badRequest('Bad Request: message text is empty');
+        if (parsedLength(params) > 4096) return badRequest('Bad Request: message is too long');
         return { result: this.message(bot, params, { text: params.text }) };
       case 'sendPhoto':
         return {
@@ -182,6 +183,7 @@ export class TelegramApiStandIn {
           }),
         };
       case 'editMessageText':
+        if (parsedLength(params) > 4096) return badRequest('Bad Request: MESSAGE_TOO_LONG');
         return {
           result: this.message(bot, params, {
             message_id: Number(params.message_id),
@@ -218,4 +220,14 @@ export class TelegramApiStandIn {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
     res.end(file.bytes);
   }
+}
+
+/**
+ * The length Telegram's limits count: the text "after entities parsing", so with parse_mode HTML
+ * without its tags and with each entity one character.
+ */
+function parsedLength(params: Record<string, unknown>): number {
+  const text = String(params.text ?? '');
+  if (params.parse_mode !== 'HTML') return text.length;
+  return text.replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot);/g, '_').length;
 }

@@ -13,7 +13,7 @@ import {
   type HookRequest,
   type ParsedHook,
 } from '../connector.js';
-import { bbCodeToHtml } from './bbcode-html.js';
+import { bbCodeToHtml, splitBbCode } from './bbcode-html.js';
 import { TelegramFileLinks } from './file-links.js';
 import { TelegramApi, TelegramApiError } from './telegram-api.js';
 import { ALLOWED_UPDATES, type TgMessage, type TgUpdate, type TgUser } from './telegram.types.js';
@@ -24,8 +24,9 @@ export const TELEGRAM_CONNECTOR_ID = 'telegrambot';
 /** `<bot id>:<secret>` as BotFather issues it. */
 const TOKEN_SHAPE = /^(\d{1,20}):[A-Za-z0-9_-]{30,64}$/;
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
-/** Telegram's limit of a photo's or document's caption. */
+/** Telegram's limits of a photo's or document's caption, and of a text message (after parsing). */
 const CAPTION_LIMIT = 1024;
+const TEXT_LIMIT = 4096;
 
 interface TelegramSettings {
   token: string;
@@ -101,13 +102,16 @@ export class TelegramConnector implements Connector {
       // fewer parts that a rate limit in the middle of the item would send twice on the retry.
       const caption = files.length > 0 && text.trim() !== '' && text.length <= CAPTION_LIMIT;
       if (text.trim() && !caption) {
-        const sent = await this.api.call<TgMessage>(token, 'sendMessage', {
-          chat_id: chatId,
-          text,
-          parse_mode: 'HTML',
-        });
-        ids.push(String(sent.message_id));
-        date = sent.date;
+        // A text past Telegram's limit goes as several messages; the item's ids are all of them.
+        for (const part of splitBbCode(item.message.text, TEXT_LIMIT)) {
+          const sent = await this.api.call<TgMessage>(token, 'sendMessage', {
+            chat_id: chatId,
+            text: bbCodeToHtml(part),
+            parse_mode: 'HTML',
+          });
+          ids.push(String(sent.message_id));
+          date ??= sent.date;
+        }
       }
       for (const [index, file] of files.entries()) {
         const [method, field] = isImage(file.type) ? ['sendPhoto', 'photo'] : ['sendDocument', 'document'];
@@ -128,6 +132,13 @@ export class TelegramConnector implements Connector {
     const [messageId] = messageIds(item);
     if (messageId === undefined)
       return { ok: false, code: 'MESSAGE_ID_MISSING', message: 'no message id to edit' };
+    if (splitBbCode(item.message.text, TEXT_LIMIT).length > 1) {
+      return {
+        ok: false,
+        code: 'MESSAGE_TOO_LONG',
+        message: `an edit must fit one Telegram message (${TEXT_LIMIT} characters)`,
+      };
+    }
     return this.delivered(async () => {
       await this.api.call(token, 'editMessageText', {
         chat_id: item.chat.id,
