@@ -311,6 +311,27 @@ describe('Telegram connector', () => {
       expect(received()[1]).toMatchObject({ command: 'receivingError', item: { code: 'MESSAGE_TOO_LONG' } });
     });
 
+    it('should wait out a short rate limit after a part went out, instead of sending that part again', async () => {
+      const files = [{ url: 'https://portal.example.com/f/1', name: 'a.png', size: 10, type: 'image/png' }];
+      f.telegram.refuseNext('sendPhoto', {
+        error_code: 429,
+        description: 'Too Many Requests: retry after 1',
+        parameters: { retry_after: 1 },
+      });
+      await send('sendMessage', [outgoing(1, 'x'.repeat(1500), { files })]);
+      expect(f.telegram.calls.slice(2).map((c) => c.method)).toEqual([
+        'sendMessage',
+        'sendPhoto',
+        'sendPhoto',
+      ]);
+      expect(received()).toEqual([
+        expect.objectContaining({
+          command: 'receivingStatusDelivery',
+          item: expect.objectContaining({ message: { id: ['1000', '1001'], date: expect.any(Number) } }),
+        }),
+      ]);
+    });
+
     it('should edit and delete by the Telegram message id', async () => {
       await send('updateMessage', [outgoing(1, '[i]fixed[/i]', { id: ['1000'] })]);
       await send('deleteMessage', [outgoing(2, '', { id: ['1000'] })]);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { OlpOutgoing } from '../../../protocol/index.js';
 import {
   ConnectorError,
@@ -27,6 +28,12 @@ const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /** Telegram's limits of a photo's or document's caption, and of a text message (after parsing). */
 const CAPTION_LIMIT = 1024;
 const TEXT_LIMIT = 4096;
+/**
+ * Rate limits up to this long (seconds), met after a part of an item went out, are waited out in
+ * place (at most PATIENT_ATTEMPTS times): retrying the whole item later would send that part again.
+ */
+const PATIENT_RETRY_S = 10;
+const PATIENT_ATTEMPTS = 3;
 
 interface TelegramSettings {
   token: string;
@@ -95,6 +102,11 @@ export class TelegramConnector implements Connector {
     const chatId = item.chat.id;
     const ids: string[] = [];
     let date: number | undefined;
+    // The first part may fail as a whole; later ones wait out a short rate limit (see PATIENT_RETRY_S).
+    const call = (method: string, params: Record<string, unknown>) =>
+      ids.length === 0
+        ? this.api.call<TgMessage>(token, method, params)
+        : this.callPatiently(token, method, params);
     return this.delivered(async () => {
       const text = bbCodeToHtml(item.message.text);
       const files = item.message.files ?? [];
@@ -104,7 +116,7 @@ export class TelegramConnector implements Connector {
       if (text.trim() && !caption) {
         // A text past Telegram's limit goes as several messages; the item's ids are all of them.
         for (const part of splitBbCode(item.message.text, TEXT_LIMIT)) {
-          const sent = await this.api.call<TgMessage>(token, 'sendMessage', {
+          const sent = await call('sendMessage', {
             chat_id: chatId,
             text: bbCodeToHtml(part),
             parse_mode: 'HTML',
@@ -115,7 +127,7 @@ export class TelegramConnector implements Connector {
       }
       for (const [index, file] of files.entries()) {
         const [method, field] = isImage(file.type) ? ['sendPhoto', 'photo'] : ['sendDocument', 'document'];
-        const sent = await this.api.call<TgMessage>(token, method, {
+        const sent = await call(method, {
           chat_id: chatId,
           [field]: file.url,
           ...(caption && index === 0 && { caption: text, parse_mode: 'HTML' }),
@@ -227,6 +239,23 @@ export class TelegramConnector implements Connector {
       const code =
         err.errorCode === 401 || err.errorCode === 404 ? 'INVALID_TOKEN' : `TELEGRAM_${err.errorCode}`;
       throw new ConnectorError(code, err.description);
+    }
+  }
+
+  private async callPatiently(
+    token: string,
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<TgMessage> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.api.call<TgMessage>(token, method, params);
+      } catch (err) {
+        const wait =
+          err instanceof TelegramApiError && err.errorCode === 429 ? (err.retryAfter ?? 1) : undefined;
+        if (wait === undefined || wait > PATIENT_RETRY_S || attempt >= PATIENT_ATTEMPTS) throw err;
+        await sleep(wait * 1000);
+      }
     }
   }
 
