@@ -115,6 +115,23 @@ describe('live chat visitor endpoints', () => {
     expect(later.last).toBe(later.events[1].id);
   });
 
+  it('should show the visitor which of their messages an operator read', async () => {
+    const session = await visitor.start();
+    await visitor.post({ text: 'Hello?', id: 'w-1' });
+    await visitor.post({ text: 'Anyone?', id: 'w-2' });
+    await operator('setStatusReading', [
+      { chat: { id: session.chatId }, message: { id: ['w-1', 'w-2'] } },
+      // Not a visitor of this line: nobody to show it to.
+      { chat: { id: 'nobody' }, message: { id: ['x'] } },
+    ]);
+    const { events } = await visitor.poll(0);
+    expect(events.map((e) => [e.type, e.message])).toEqual([
+      ['read', { id: 'w-1', date: expect.any(Number) }],
+      ['read', { id: 'w-2', date: expect.any(Number) }],
+    ]);
+    expect(await server.db.liveChatEvent.count()).toBe(2);
+  });
+
   it('should report a reply to an unknown visitor as an error, storing no event', async () => {
     await operator('sendMessage', [reply(1, 'nobody')]);
     await drive(server, [portal]);

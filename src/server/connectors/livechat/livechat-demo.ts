@@ -32,7 +32,10 @@ function show(text, cls, who) {
   p.append(document.createTextNode(text));
   log.append(p);
   log.scrollTop = log.scrollHeight;
+  return p;
 }
+/** The visitor's own messages by id, to mark read. */
+const mine = new Map();
 async function session() {
   const kept = JSON.parse(localStorage.getItem(key) || 'null');
   if (kept && new Date(kept.expiresAt) > new Date()) return kept;
@@ -46,6 +49,10 @@ session().then((s) => {
   const events = new EventSource(base + '/events?token=' + encodeURIComponent(s.token));
   events.addEventListener('message', (e) => { const ev = JSON.parse(e.data); show(ev.message.text, 'op', ev.message.author || 'Operator'); });
   events.addEventListener('update', (e) => { const ev = JSON.parse(e.data); show(ev.message.text + ' (edited)', 'op', ev.message.author || 'Operator'); });
+  events.addEventListener('read', (e) => {
+    const p = mine.get(JSON.parse(e.data).message.id);
+    if (p && !p.dataset.read) { p.dataset.read = '1'; p.append(document.createTextNode(' ✓ read')); }
+  });
   document.getElementById('form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const input = document.getElementById('text');
@@ -53,7 +60,8 @@ session().then((s) => {
     input.value = '';
     const res = await fetch(base + '/messages', { method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ' + s.token }, body: JSON.stringify({ text }) });
-    show(res.ok ? text : text + ' (not sent)', 'me');
+    const p = show(res.ok ? text : text + ' (not sent)', 'me');
+    if (res.ok) mine.set((await res.json()).id, p);
   });
 });
 </script>

@@ -2,11 +2,14 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../../../common/clock.js';
 import { LiveChatRepository, type LiveChatEventRow } from './livechat.repository.js';
 
-/** What a visitor's widget receives: an operator's message, its edit, or its deletion. */
+/**
+ * What a visitor's widget receives: an operator's message, its edit, or its deletion; or `read`,
+ * an operator having read the visitor's own message `message.id`.
+ */
 export interface VisitorEvent {
   /** Increasing per server; the SSE event id and the long poll's `after`. */
   id: number;
-  type: 'message' | 'update' | 'delete';
+  type: 'message' | 'update' | 'delete' | 'read';
   message: {
     id: string;
     text?: string;

@@ -16,6 +16,7 @@ import {
   type DeliveryResult,
   type HookRequest,
   type ParsedHook,
+  type StatusMark,
 } from '../connector.js';
 import { LiveChatEvents } from './livechat-events.service.js';
 import {
@@ -116,6 +117,15 @@ export class LiveChatConnector implements Connector {
 
   async update(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
     return this.change(line, item, 'update');
+  }
+
+  /** The operator read the visitor's messages: a `read` event per message, for the widget's marks. */
+  async markRead(line: ConnectorLine, items: StatusMark[]): Promise<void> {
+    for (const { chat, message } of items) {
+      // A mark for a chat that is not a visitor of this line has nobody to show it to.
+      if (!(await this.visitors.findVisitor({ id: chat.id, lineRef: line.ref }))) continue;
+      for (const id of message.id) await this.events.append(chat.id, 'read', { id });
+    }
   }
 
   async delete(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
