@@ -227,7 +227,7 @@ export class TelegramApiStandIn {
  * without its tags and with each entity one character.
  */
 function parsedLength(params: Record<string, unknown>): number {
-  const text = String(params.text ?? '');
+  const text = typeof params.text === 'string' ? params.text : '';
   if (params.parse_mode !== 'HTML') return text.length;
   return text.replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot);/g, '_').length;
 }
