@@ -1,28 +1,21 @@
 import { api } from './api.js';
-import { h, mount } from './dom.js';
+import { field, formFoot, h, mount, statusLine } from './dom.js';
 
 /** The signed-in user's own account: who they are, and a password change. @param {HTMLElement} main @param {{name: string, email: string, role: string}} user */
 export function renderAccount(main, user) {
-  const field = (
-    /** @type {string} */ label,
-    /** @type {string} */ name,
-    /** @type {string} */ autocomplete,
-  ) =>
-    /** @type {HTMLInputElement} */ (
-      h('input', { name, type: 'password', required: true, autocomplete, 'aria-label': label })
-    );
-  const current = field('Current password', 'currentPassword', 'current-password');
-  const next = field('New password', 'newPassword', 'new-password');
-  const again = field('New password again', 'newPasswordAgain', 'new-password');
-  const message = h('p.form-message', { role: 'status' });
+  const password = (/** @type {string} */ name, /** @type {string} */ autocomplete) =>
+    /** @type {HTMLInputElement} */ (h('input', { name, type: 'password', required: true, autocomplete }));
+  const current = password('currentPassword', 'current-password');
+  const next = password('newPassword', 'new-password');
+  const again = password('newPasswordAgain', 'new-password');
+  const status = statusLine();
   const form = h(
     'form.change-password',
     {
       onsubmit: async (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
-        message.className = 'form-message form-error';
         if (next.value !== again.value) {
-          message.textContent = 'The two new passwords differ.';
+          status.fail('The two new passwords differ.');
           return;
         }
         try {
@@ -31,21 +24,20 @@ export function renderAccount(main, user) {
             newPassword: next.value,
           });
           for (const input of [current, next, again]) input.value = '';
-          message.className = 'form-message';
-          message.textContent = 'Password changed.';
+          status.ok('Password changed.');
         } catch (err) {
-          message.textContent = err instanceof Error ? err.message : String(err);
+          status.fail(err);
         }
       },
     },
     h(
       'div.grid',
       null,
-      [current, next, again].map((input) =>
-        h('label.field', null, h('span', null, input.getAttribute('aria-label')), input),
-      ),
+      field('Current password', current),
+      field('New password', next),
+      field('New password again', again),
     ),
-    h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Change password')),
+    formFoot(status, 'Change password'),
   );
   mount(
     main,

@@ -1,5 +1,5 @@
 import { api, isMissing } from './api.js';
-import { h, mount, shortTime, tableHead } from './dom.js';
+import { errorText, formFoot, h, mount, shortTime, statusLine, tableHead } from './dom.js';
 import { connectorLabel } from './inbox.js';
 import { drawQuickAnswers } from './quick-answers.js';
 
@@ -36,7 +36,7 @@ export async function renderLines(main) {
           );
           location.hash = `#/lines/${line.id}`;
         } catch (err) {
-          error.textContent = err instanceof Error ? err.message : String(err);
+          error.textContent = errorText(err);
         }
       },
     },
@@ -192,7 +192,7 @@ async function drawConnectors(card, lineId) {
                                   .join('; ');
                               await drawConnectors(card, lineId);
                             } catch (err) {
-                              message.textContent = err instanceof Error ? err.message : String(err);
+                              message.textContent = errorText(err);
                             }
                           },
                         },
@@ -232,7 +232,7 @@ async function drawOperators(card, lineId) {
       h('input', { type: 'checkbox', name: `operator-${u.id}`, checked: current.userIds.includes(u.id) })
     ),
   }));
-  const message = h('p.form-message', { role: 'status' });
+  const status = statusLine();
   mount(
     card,
     h('h2', null, 'Operators'),
@@ -242,14 +242,12 @@ async function drawOperators(card, lineId) {
       {
         onsubmit: async (/** @type {SubmitEvent} */ e) => {
           e.preventDefault();
-          message.className = 'form-message';
           try {
             const userIds = boxes.filter((b) => b.box.checked).map((b) => b.user.id);
             current = /** @type {any} */ (await api('PUT', `/api/lines/${lineId}/operators`, { userIds }));
-            message.textContent = 'Saved.';
+            status.ok('Saved.');
           } catch (err) {
-            message.className = 'form-message form-error';
-            message.textContent = err instanceof Error ? err.message : String(err);
+            status.fail(err);
           }
         },
       },
@@ -266,7 +264,7 @@ async function drawOperators(card, lineId) {
           ),
         ),
       ),
-      h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Save operators')),
+      formFoot(status, 'Save operators'),
     ),
   );
 }
@@ -396,7 +394,7 @@ async function drawSettings(card, lineId) {
       spec.hint ? h('small.muted', null, spec.hint) : null,
     );
   });
-  const message = h('p.form-message', { role: 'status' });
+  const status = statusLine();
   mount(
     card,
     h('h2', null, 'Routing settings'),
@@ -405,7 +403,6 @@ async function drawSettings(card, lineId) {
       {
         onsubmit: async (/** @type {SubmitEvent} */ e) => {
           e.preventDefault();
-          message.className = 'form-message';
           /** @type {Record<string, unknown>} */
           const patch = {};
           try {
@@ -414,15 +411,14 @@ async function drawSettings(card, lineId) {
               if (JSON.stringify(v) !== JSON.stringify(current[key])) patch[key] = v;
             }
             current = /** @type {any} */ (await api('PATCH', `/api/lines/${lineId}/settings`, patch));
-            message.textContent = 'Saved.';
+            status.ok('Saved.');
           } catch (err) {
-            message.className = 'form-message form-error';
-            message.textContent = err instanceof Error ? err.message : String(err);
+            status.fail(err);
           }
         },
       },
       h('div.grid', null, fields),
-      h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Save settings')),
+      formFoot(status, 'Save settings'),
     ),
   );
 }

@@ -1,6 +1,6 @@
 import { renderAccount } from './account.js';
 import { api, clearSession, saveSession, session, setUnauthorizedHandler } from './api.js';
-import { h, mount } from './dom.js';
+import { errorText, h, mount } from './dom.js';
 import { renderInbox } from './inbox.js';
 import { renderAlerts, renderLine, renderLines } from './admin.js';
 import { renderTeam } from './team.js';
@@ -153,7 +153,7 @@ function renderLogin() {
           saveSession(/** @type {any} */ (login));
           go('#/inbox');
         } catch (err) {
-          error.textContent = err instanceof Error ? err.message : String(err);
+          error.textContent = errorText(err);
         } finally {
           submit.removeAttribute('disabled');
         }

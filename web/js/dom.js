@@ -82,3 +82,36 @@ export function tableHead(...labels) {
     ),
   );
 }
+
+/** The words of a caught error, for the page. @param {unknown} err */
+export function errorText(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A labelled form field around `input`. @param {string} label @param {HTMLElement} input */
+export function field(label, input) {
+  return h('label.field', null, h('span', null, label), input);
+}
+
+/** A form's status line: `ok` says what worked, `fail` shows what went wrong. */
+export function statusLine() {
+  const el = h('p.form-message', { role: 'status' });
+  return {
+    el,
+    /** @param {string} text */
+    ok: (text) => {
+      el.className = 'form-message';
+      el.textContent = text;
+    },
+    /** @param {unknown} err an error or the words to show */
+    fail: (err) => {
+      el.className = 'form-message form-error';
+      el.textContent = errorText(err);
+    },
+  };
+}
+
+/** A form's foot: its status line and the submit button. @param {{el: HTMLElement}} status @param {string} label */
+export function formFoot(status, label) {
+  return h('div.form-foot', null, status.el, h('button.primary', { type: 'submit' }, label));
+}

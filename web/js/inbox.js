@@ -1,5 +1,5 @@
 import { api, session } from './api.js';
-import { h, hue, initials, mount, shortTime } from './dom.js';
+import { errorText, h, hue, initials, mount, shortTime } from './dom.js';
 import { LiveUpdates } from './live.js';
 import { plainText, renderMarkup } from './markup.js';
 import { ops, optional } from './ops.js';
@@ -389,7 +389,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
     try {
       await fn();
     } catch (err) {
-      state.notice = err instanceof Error ? err.message : String(err);
+      state.notice = errorText(err);
     }
     await refresh().catch(() => {});
     drawConversation();
@@ -491,7 +491,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
                     await ops.resend(m.id);
                     await loadConversation();
                   } catch (err) {
-                    alert(err instanceof Error ? err.message : String(err));
+                    alert(errorText(err));
                   }
                 },
               },
@@ -622,7 +622,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
           ),
         );
       } catch (err) {
-        mount(list, h('li.form-error', null, err instanceof Error ? err.message : String(err)));
+        mount(list, h('li.form-error', null, errorText(err)));
       }
     };
     details.open = state.historyOpen === s.id;
@@ -653,7 +653,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
       drawAttachments();
       await refresh();
     } catch (err) {
-      errorEl.textContent = err instanceof Error ? err.message : String(err);
+      errorEl.textContent = errorText(err);
     } finally {
       state.sending = false;
     }
@@ -696,7 +696,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
         state.attachments.push({ id: stored.id, name: stored.name });
         drawAttachments();
       } catch (err) {
-        errorEl.textContent = `${file.name}: ${err instanceof Error ? err.message : String(err)}`;
+        errorEl.textContent = `${file.name}: ${errorText(err)}`;
       }
     }
   }
@@ -751,7 +751,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
       drawConversation();
       if (state.chatId !== undefined) await loadConversation();
     } catch (err) {
-      mount(conversation, h('p.form-error', null, err instanceof Error ? err.message : String(err)));
+      mount(conversation, h('p.form-error', null, errorText(err)));
     }
     live.start();
   })();

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, mount } from './dom.js';
+import { field, formFoot, h, mount, statusLine } from './dom.js';
 
 /**
  * Admin: a line's quick answers (saved replies operators pick in the inbox), to add and remove.
@@ -8,15 +8,14 @@ import { h, mount } from './dom.js';
 export async function drawQuickAnswers(card, lineId) {
   const path = `/api/lines/${lineId}/quick-answers`;
   const answers = /** @type {any[]} */ (await api('GET', path));
-  const message = h('p.form-message', { role: 'status' });
+  const status = statusLine();
   /** @param {() => Promise<unknown>} action */
   const run = async (action) => {
     try {
       await action();
       await drawQuickAnswers(card, lineId);
     } catch (err) {
-      message.className = 'form-message form-error';
-      message.textContent = err instanceof Error ? err.message : String(err);
+      status.fail(err);
     }
   };
   const title = /** @type {HTMLInputElement} */ (
@@ -65,13 +64,8 @@ export async function drawQuickAnswers(card, lineId) {
           void run(() => api('POST', path, { title: title.value, text: text.value }));
         },
       },
-      h(
-        'div.grid',
-        null,
-        h('label.field', null, h('span', null, 'Title'), title),
-        h('label.field', null, h('span', null, 'Text'), text),
-      ),
-      h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Add quick answer')),
+      h('div.grid', null, field('Title', title), field('Text', text)),
+      formFoot(status, 'Add quick answer'),
     ),
   );
 }

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, mount, shortTime, tableHead } from './dom.js';
+import { field, formFoot, h, mount, shortTime, statusLine, tableHead } from './dom.js';
 
 /** Admin: the operators and admins with their presence, and a form to add one. @param {HTMLElement} main */
 export async function renderTeam(main) {
@@ -8,8 +8,6 @@ export async function renderTeam(main) {
     /** @type {Promise<any[]>} */ (api('GET', '/api/operators')),
   ]);
   const presence = new Map(colleagues.map((c) => [c.id, c.status]));
-  const field = (/** @type {string} */ label, /** @type {HTMLElement} */ input) =>
-    h('label.field', null, h('span', null, label), input);
   const name = /** @type {HTMLInputElement} */ (h('input', { name: 'name', required: true, maxlength: 255 }));
   const email = /** @type {HTMLInputElement} */ (
     h('input', { name: 'email', type: 'email', required: true })
@@ -31,20 +29,18 @@ export async function renderTeam(main) {
       h('option', { value: 'admin' }, 'admin'),
     )
   );
-  const message = h('p.form-message', { role: 'status' });
+  const status = statusLine();
   const form = h(
     'form.add-user',
     {
       onsubmit: async (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
-        message.className = 'form-message';
         try {
           const body = { name: name.value, email: email.value, password: password.value, role: role.value };
           await api('POST', '/api/users', body);
           await renderTeam(main);
         } catch (err) {
-          message.className = 'form-message form-error';
-          message.textContent = err instanceof Error ? err.message : String(err);
+          status.fail(err);
         }
       },
     },
@@ -56,7 +52,7 @@ export async function renderTeam(main) {
       field('Password (at least 8 characters)', password),
       field('Role', role),
     ),
-    h('div.form-foot', null, message, h('button.primary', { type: 'submit' }, 'Add to the team')),
+    formFoot(status, 'Add to the team'),
   );
   mount(
     main,

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, mount } from './dom.js';
+import { errorText, h, mount } from './dom.js';
 
 const STEP_LABELS = /** @type {Record<string, string>} */ ({
   saveSettings: 'Save settings',
@@ -149,14 +149,7 @@ function drawParams(main, body, lineId, type) {
                 ),
           );
         } catch (err) {
-          mount(
-            results,
-            h(
-              'li.outcome.bad',
-              { 'data-outcome': 'failed' },
-              err instanceof Error ? err.message : String(err),
-            ),
-          );
+          mount(results, h('li.outcome.bad', { 'data-outcome': 'failed' }, errorText(err)));
         } finally {
           submit.removeAttribute('disabled');
         }
