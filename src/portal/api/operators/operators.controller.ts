@@ -1,7 +1,8 @@
 import { Body, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PresenceService } from '../../open-lines/operators/presence.service.js';
-import { CurrentUser, type Principal, type Role } from '../auth/principal.js';
+import { toRole } from '../auth/auth.dto.js';
+import { CurrentUser, type Principal } from '../auth/principal.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { ApiController } from '../common/api-controller.decorator.js';
 import { rowId } from '../common/schemas.js';
@@ -34,7 +35,7 @@ export class OperatorsController {
     return users.map((u, i) => ({
       id: u.id,
       name: u.name,
-      role: u.role as Role,
+      role: toRole(u.role),
       status: presence[i].status,
     }));
   }
