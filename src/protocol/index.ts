@@ -1,3 +1,4 @@
+export * from './bbcode-text.js';
 export * from './errors.js';
 export * from './keys.js';
 export * from './jws.js';
