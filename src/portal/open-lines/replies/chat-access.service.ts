@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Chat } from '../../../generated/portal-sqlite/client.js';
 import { ChatAccessRepository } from './chat-access.repository.js';
+import { ALL_LINES, type LineScope } from './line-scope.js';
 
 /** The acting user, as the API's principal names them. */
 export interface Actor {
@@ -21,6 +22,12 @@ export class ChatAccessService {
     const session = await this.access.openSession(chat.id);
     if (session) return session.operatorId === actor.userId;
     return this.access.isLineOperator({ lineId: chat.lineId, userId: actor.userId });
+  }
+
+  /** What the actor may see: every line for an admin, their own lines for an operator. */
+  async scopeOf(actor: Actor): Promise<LineScope> {
+    if (actor.role === 'admin') return ALL_LINES;
+    return { all: false, lineIds: await this.access.linesOf(actor.userId) };
   }
 
   /** The lines whose events an operator's stream carries. */
