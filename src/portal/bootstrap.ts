@@ -7,6 +7,7 @@ import { createLogger } from '../common/logger.js';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import { AppModule } from './app.module.js';
 import { type PortalConfig } from './config.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /** The operator web UI (plain ES modules, no build step): web/ at the repository root. */
 export const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../web');
@@ -20,6 +21,7 @@ export async function createPortalApp(config: PortalConfig): Promise<NestFastify
     { rawBody: true, logger: createLogger(config.logFormat, config.logLevel), bufferLogs: true },
   );
   app.enableShutdownHooks();
+  await registerSecurityHeaders(app);
   // Operators' uploads (POST /api/uploads) arrive as the raw bytes; FilesService streams them
   // into the file store, which enforces FILE_MAX_BYTES, so the body is not buffered here.
   app
