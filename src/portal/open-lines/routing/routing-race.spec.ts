@@ -106,6 +106,44 @@ describe(`${RoutingService.name} with two processes`, () => {
     });
   });
 
+  it('should let one operator accept no more than the capacity when accepting many at once', async () => {
+    // The capacity is checked in the statement that assigns: checking it first and assigning after
+    // lets every concurrent accept see the same count and pass.
+    const { lineId, ops } = await queuedLine(1, 12, { queueType: 'all', maxChatsPerOperator: 3 });
+    const offered = await sessionsOf(lineId);
+    const results = await Promise.allSettled(
+      offered.map((s, i) => (i % 2 ? a : b).sessions.accept(s.id, ops[0].id)),
+    );
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    const held = (await sessionsOf(lineId)).filter((s) => s.operatorId === ops[0].id);
+    expect(held).toHaveLength(3);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(9);
+    for (const r of refused) expect(r).toMatchObject({ reason: expect.objectContaining({ status: 409 }) });
+  });
+
+  it('should leave a session unchanged when its history row cannot be written', async () => {
+    const { lineId, ops } = await queuedLine(1, 1, { queueType: 'all' });
+    const [s] = await sessionsOf(lineId);
+    // The history table gone for a moment: the change and its history are one transaction.
+    await a.db.client.$executeRawUnsafe('ALTER TABLE session_history RENAME TO session_history_away');
+    try {
+      await expect(a.sessions.accept(s.id, ops[0].id)).rejects.toThrow();
+    } finally {
+      await a.db.client.$executeRawUnsafe('ALTER TABLE session_history_away RENAME TO session_history');
+    }
+    expect(await a.db.client.session.findUnique({ where: { id: s.id } })).toMatchObject({
+      status: 'waiting',
+      operatorId: null,
+      version: s.version,
+    });
+    // And it applies, with its history, once the table is back.
+    await a.sessions.accept(s.id, ops[0].id);
+    const history = await a.db.client.sessionHistory.findMany({ where: { sessionId: s.id } });
+    expect(history.map((h) => h.note)).toContain('accepted');
+  });
+
   it('should run a due time stored by one process in the other (timers live in the database)', async () => {
     const { lineId, ops } = await queuedLine(2, 1, { queueType: 'strictly', queueTimeSec: 60 });
     await a.routing.routeLine(lineId);

@@ -115,7 +115,8 @@ export class RoutingService {
       await this.changes.decided(s, 'queued', null, `${pick.reason}; queue position ${position}`);
       return s;
     }
-    return (await this.assign(s, pick, settings)) ?? (await this.sessions.findById(s.id)) ?? s;
+    const next = await this.assign(s, pick, settings);
+    return typeof next === 'object' && next ? next : ((await this.sessions.findById(s.id)) ?? s);
   }
 
   /**
@@ -142,8 +143,10 @@ export class RoutingService {
         });
         if (pick.operatorId === null) break;
         const next = await this.assign(s, pick, settings, batch);
-        if (next?.status !== 'assigned') continue;
         const op = ops.find((o) => o.userId === pick.operatorId);
+        // Full since the operators were read: not theirs to pick again in this pass.
+        if (next === 'full' && op) op.load = Number.POSITIVE_INFINITY;
+        if (typeof next !== 'object' || next?.status !== 'assigned') continue;
         if (op) {
           op.load += 1;
           op.lastAssignedAt = now.getTime();
@@ -164,39 +167,33 @@ export class RoutingService {
     pick: Pick & { operatorId: number },
     settings: LineSettings,
     batch?: ChangeBatch,
-  ): Promise<Session | null> {
+  ): Promise<Session | 'full' | null> {
     const now = this.clock.now();
     const operatorId = pick.operatorId;
     const tried = pick.newRound ? [operatorId] : [...triedOf(s), operatorId];
-    const next = await this.changes.apply(
-      s,
-      {
-        status: 'assigned',
-        operatorId,
-        acceptedAt: null,
-        passOnAt: new Date(now.getTime() + settings.queueTimeSec * 1000),
-        tried: JSON.stringify(tried),
-      },
-      { note: 'routed' },
-      batch,
-    );
-    if (!next) return null;
+    const change = {
+      status: 'assigned' as const,
+      operatorId,
+      acceptedAt: null,
+      passOnAt: new Date(now.getTime() + settings.queueTimeSec * 1000),
+      tried: JSON.stringify(tried),
+    };
     const max = settings.maxChatsPerOperator;
-    if (max !== null && (await this.sessions.countHeld(operatorId)) > max) {
-      // Another process gave this operator a chat at the same moment: give this one back.
-      const back = await this.changes.apply(
-        next,
-        { status: 'waiting', operatorId: null, passOnAt: null, tried: s.tried },
-        { note: `operator ${operatorId} reached capacity meanwhile; back to the queue` },
-      );
+    const next =
+      max === null
+        ? await this.changes.apply(s, change, { note: 'routed' }, batch)
+        : await this.changes.applyWithinCapacity(s, change, { note: 'routed' }, { operatorId, max }, batch);
+    if (next === 'full') {
+      // Another process gave this operator a chat since the pick: this one stays in the queue.
       await this.changes.decided(
         s,
         'queued',
         null,
         `operator ${operatorId} reached capacity (${max}) meanwhile`,
       );
-      return back;
+      return 'full';
     }
+    if (!next) return null;
     await this.presence.markAssigned({ userId: operatorId, at: now });
     await this.changes.decided(s, 'assigned', operatorId, pick.reason);
     return next;

@@ -1,32 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import type { RoutingDecision, Session, SessionHistory } from '../../../generated/portal-sqlite/client.js';
+import type { RoutingDecision, Session } from '../../../generated/portal-sqlite/client.js';
 import type { PortalEventMap } from '../../events/events.js';
 import { Clock } from '../../../common/clock.js';
 import { PortalEvents } from '../../events/portal-events.js';
-import { SessionsRepository, type RoutingOutcome, type SessionChange } from './sessions.repository.js';
+import {
+  SessionsRepository,
+  type Capacity,
+  type NewSession,
+  type RoutingOutcome,
+  type SessionChange,
+} from './sessions.repository.js';
 
 type Announcement = {
   [E in 'SessionStatusChanged' | 'SessionAssigned' | 'SessionQueued']: [E, PortalEventMap[E]];
 }['SessionStatusChanged' | 'SessionAssigned' | 'SessionQueued'];
 
 /**
- * History rows, decisions and events of many changes, written together by `flush` (a queue pass
- * assigns hundreds of sessions; one insert of their history is far cheaper than hundreds).
+ * Decisions and events of many changes, written and announced together by `flush` (a queue pass
+ * assigns hundreds of sessions; one insert of their decisions is far cheaper than hundreds). The
+ * history row of each change is not among them: it is written with the change itself.
  */
 export class ChangeBatch {
-  readonly history: Omit<SessionHistory, 'id'>[] = [];
   readonly decisions: Omit<RoutingDecision, 'id'>[] = [];
   readonly events: Announcement[] = [];
 
   get size(): number {
-    return this.history.length + this.decisions.length;
+    return this.decisions.length;
   }
 }
 
 /**
  * Applies a change to a session the one safe way: conditional on the version read, recorded in
- * the history, announced to the operator stream. Null means another process changed the session
- * first; callers re-read or give up, they never overwrite.
+ * the history in the same transaction, announced to the operator stream. Null means another
+ * process changed the session first; callers re-read or give up, they never overwrite.
  */
 @Injectable()
 export class SessionChanges {
@@ -42,23 +48,55 @@ export class SessionChanges {
     log: { note: string; actorId?: number | null } | null,
     batch?: ChangeBatch,
   ): Promise<Session | null> {
+    const next = await this.write(s, change, log, undefined, batch);
+    return next === 'full' ? null : next;
+  }
+
+  /**
+   * As `apply`, for a change that gives the session to an operator: it applies only while they
+   * hold fewer than `capacity.max` other sessions, checked in the same statement, so two processes
+   * assigning at once cannot put them over it. 'full' when they are at capacity.
+   */
+  applyWithinCapacity(
+    s: Session,
+    change: SessionChange,
+    log: { note: string; actorId?: number | null },
+    capacity: Capacity,
+    batch?: ChangeBatch,
+  ): Promise<Session | 'full' | null> {
+    return this.write(s, change, log, capacity, batch);
+  }
+
+  private async write(
+    s: Session,
+    change: SessionChange,
+    log: { note: string; actorId?: number | null } | null,
+    capacity: Capacity | undefined,
+    batch: ChangeBatch | undefined,
+  ): Promise<Session | 'full' | null> {
     const at = this.clock.now();
-    if (!(await this.repo.updateIfVersion({ id: s.id, version: s.version, change, at }))) return null;
     const next: Session = { ...s, ...change, version: s.version + 1, updatedAt: at };
     const statusChanged = next.status !== s.status;
     const operatorChanged = next.operatorId !== s.operatorId;
-    if (log || statusChanged || operatorChanged) {
-      const row = {
-        sessionId: s.id,
-        status: next.status,
-        operatorId: next.operatorId,
-        actorId: log?.actorId ?? null,
-        note: log?.note ?? '',
-        createdAt: at,
-      };
-      if (batch) batch.history.push(row);
-      else await this.repo.addHistory(row);
-    }
+    const history =
+      log || statusChanged || operatorChanged
+        ? {
+            status: next.status,
+            operatorId: next.operatorId,
+            actorId: log?.actorId ?? null,
+            note: log?.note ?? '',
+          }
+        : null;
+    const outcome = await this.repo.updateIfVersion({
+      id: s.id,
+      version: s.version,
+      change,
+      at,
+      history,
+      capacity,
+    });
+    if (outcome === 'full') return 'full';
+    if (outcome === 'stale') return null;
     const payload = {
       sessionId: s.id,
       lineId: next.lineId,
@@ -79,7 +117,6 @@ export class SessionChanges {
 
   /** Writes what the batch collected, then announces its events in order. */
   async flush(batch: ChangeBatch): Promise<void> {
-    await this.repo.addHistoryMany(batch.history.splice(0));
     await this.repo.addDecisionMany(batch.decisions.splice(0));
     await this.announce(batch.events.splice(0));
   }
@@ -92,16 +129,13 @@ export class SessionChanges {
     }
   }
 
-  /** Records a just-created session's first status. */
-  async created(s: Session, note: string): Promise<void> {
-    await this.repo.addHistory({
-      sessionId: s.id,
-      status: s.status,
-      operatorId: null,
-      actorId: null,
-      note,
-      createdAt: s.createdAt,
-    });
+  /**
+   * Opens a session, its first status in the history with it; null when the chat already has an
+   * open session on that line (another process opened it at the same moment).
+   */
+  async create(row: NewSession, note: string): Promise<Session | null> {
+    const s = await this.repo.create(row, note);
+    if (!s) return null;
     await this.events.emit('SessionStatusChanged', {
       sessionId: s.id,
       lineId: s.lineId,
@@ -109,6 +143,7 @@ export class SessionChanges {
       status: s.status,
       operatorId: null,
     });
+    return s;
   }
 
   /** Logs a routing decision with its reason ("why here"). */

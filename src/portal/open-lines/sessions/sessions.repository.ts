@@ -6,6 +6,8 @@ import {
   type SessionHistory,
 } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { SqliteWriteError } from '../../storage/sqlite-thread-executor.js';
+import { WriteBatcher } from '../../storage/write-batcher.js';
 
 export const SESSION_STATUSES = ['new', 'waiting', 'assigned', 'answered', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -49,12 +51,54 @@ function toDate(v: Date | string | number | null): Date | null {
 }
 
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+  if (err instanceof Prisma.PrismaClientKnownRequestError) return err.code === 'P2002';
+  if (err instanceof SqliteWriteError) return err.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  // pg's DatabaseError: SQLSTATE unique_violation.
+  return err instanceof Error && (err as { code?: unknown }).code === '23505';
 }
+
+/** The column of each field a change may set (typed, so a new field cannot be forgotten). */
+const CHANGE_COLUMNS: { [K in keyof Required<SessionChange>]: string } = {
+  lineId: 'line_id',
+  status: 'status',
+  operatorId: 'operator_id',
+  acceptedAt: 'accepted_at',
+  tried: 'tried',
+  botStage: 'bot_stage',
+  queuedAt: 'queued_at',
+  passOnAt: 'pass_on_at',
+  noAnswerAt: 'no_answer_at',
+  autoCloseAt: 'auto_close_at',
+  noAnswerSent: 'no_answer_sent',
+  lastCustomerAt: 'last_customer_at',
+  answeredAt: 'answered_at',
+  closedAt: 'closed_at',
+  closeReason: 'close_reason',
+  ratingAsked: 'rating_asked',
+  rating: 'rating',
+};
+
+/** The most sessions an operator may hold (assigned or answered), checked as a change gives them one. */
+export interface Capacity {
+  operatorId: number;
+  max: number;
+}
+
+/** What a history row records of a change; the session and time come from the change. */
+export type HistoryEntry = Pick<SessionHistory, 'status' | 'operatorId' | 'actorId' | 'note'>;
+
+/** Why a change did not apply: the session changed since it was read, or the operator is full. */
+export type ChangeOutcome = 'applied' | 'stale' | 'full';
+
+/** Advisory lock class of an operator's capacity on PostgreSQL (the operator id is the second key). */
+const CAPACITY_LOCK_CLASS = 7311;
 
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly db: DatabaseService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly batcher: WriteBatcher,
+  ) {}
 
   findById(id: number): Promise<Session | null> {
     return this.db.client.session.findUnique({ where: { id } });
@@ -72,43 +116,116 @@ export class SessionsRepository {
     });
   }
 
-  /** Null when the chat already has an open session on that line (sessions_open_uq). */
-  async create(row: NewSession): Promise<Session | null> {
-    try {
-      return await this.db.client.session.create({
-        data: { ...row, version: 1, updatedAt: row.createdAt },
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) return null;
-      throw err;
-    }
+  /**
+   * Opens a session with its first history row, in one transaction; null when the chat already
+   * has an open session on that line (sessions_open_uq), and then nothing is written.
+   */
+  async create(row: NewSession, note: string): Promise<Session | null> {
+    const { chatId, createdAt, ...rest } = row;
+    const columns = [
+      'chat_id',
+      'created_at',
+      'version',
+      'updated_at',
+      ...Object.keys(rest).map((k) => CHANGE_COLUMNS[k as keyof SessionChange]),
+    ];
+    const values = [chatId, createdAt, 1, createdAt, ...Object.values(rest)];
+    const insert = Prisma.sql`INSERT INTO sessions (${Prisma.raw(columns.join(', '))})
+      VALUES (${Prisma.join(values)}) ON CONFLICT DO NOTHING`;
+    const history = (id: Prisma.Sql, created: Prisma.Sql) => Prisma.sql`
+      INSERT INTO session_history (session_id, status, operator_id, actor_id, note, created_at)
+      SELECT ${id}, ${row.status}, NULL, NULL, ${note}, ${created}`;
+    const statements: readonly [Prisma.Sql, ...Prisma.Sql[]] =
+      this.db.provider === 'postgresql'
+        ? [
+            Prisma.sql`WITH s AS (${insert} RETURNING id, created_at)
+              ${history(Prisma.sql`s.id`, Prisma.sql`s.created_at`)} FROM s RETURNING session_id AS id`,
+          ]
+        : [
+            Prisma.sql`${insert} RETURNING id`,
+            // changes() and last_insert_rowid() are those of the sessions insert just before.
+            Prisma.sql`${history(Prisma.sql`last_insert_rowid()`, Prisma.sql`${createdAt}`)} WHERE changes() = 1`,
+          ];
+    const [inserted] = (await this.batcher.write(statements)) as [{ id: number | bigint }[]];
+    return inserted.length === 1 ? this.findById(Number(inserted[0].id)) : null;
   }
 
   /**
    * Applies a change only if the session is still at `version` (nobody changed it since it was
-   * read), bumping the version. Returns whether it applied. A change that would open a second
-   * session of the chat on one line also loses (sessions_open_uq).
+   * read), bumping the version, and writes its history row (when given) in the same transaction.
+   * With `capacity`, the change applies only while the operator holds fewer than `max` other
+   * sessions: the count is part of the UPDATE's condition, and on PostgreSQL a per-operator
+   * advisory lock taken first in the transaction makes that count see every committed
+   * assignment (under READ COMMITTED two statements would otherwise both see the old count);
+   * SQLite runs one writer at a time. A change that would open a second session of the chat on
+   * one line does not apply either (sessions_open_uq).
    */
   async updateIfVersion(opts: {
     id: number;
     version: number;
     change: SessionChange;
     at: Date;
-  }): Promise<boolean> {
+    history?: HistoryEntry | null;
+    capacity?: Capacity;
+  }): Promise<ChangeOutcome> {
+    const postgres = this.db.provider === 'postgresql';
+    const sets = Object.entries(opts.change)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => Prisma.sql`${Prisma.raw(CHANGE_COLUMNS[k as keyof SessionChange])} = ${v}`);
+    sets.push(Prisma.sql`version = ${opts.version + 1}`, Prisma.sql`updated_at = ${opts.at}`);
+    const conditions = [Prisma.sql`id = ${opts.id}`, Prisma.sql`version = ${opts.version}`];
+    if (opts.capacity) {
+      conditions.push(Prisma.sql`(SELECT COUNT(*) FROM sessions h
+         WHERE h.operator_id = ${opts.capacity.operatorId} AND h.status IN ('assigned', 'answered')
+           AND h.id <> ${opts.id}) < ${opts.capacity.max}`);
+    }
+    const opens = opts.change.status !== undefined && opts.change.status !== 'closed';
+    if (opens || opts.change.lineId !== undefined) {
+      const lineId = opts.change.lineId ?? null;
+      conditions.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM sessions o
+         WHERE o.chat_id = sessions.chat_id AND o.id <> sessions.id AND o.status <> 'closed'
+           AND o.line_id = COALESCE(${lineId}, sessions.line_id))`);
+    }
+    const update = Prisma.sql`UPDATE sessions SET ${Prisma.join(sets)} WHERE ${Prisma.join(conditions, ' AND ')}`;
+    const statements: Prisma.Sql[] = [];
+    if (postgres && opts.capacity) {
+      statements.push(
+        Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(${CAPACITY_LOCK_CLASS}::int4, ${opts.capacity.operatorId}::int4)`,
+      );
+    }
+    const h = opts.history;
+    if (!h) {
+      statements.push(Prisma.sql`${update} RETURNING id`);
+    } else if (postgres) {
+      // One statement: the history row exists exactly when the update applied.
+      statements.push(Prisma.sql`WITH u AS (${update} RETURNING id)
+        INSERT INTO session_history (session_id, status, operator_id, actor_id, note, created_at)
+        SELECT u.id, ${h.status}, ${h.operatorId}::int, ${h.actorId}::int, ${h.note}, ${opts.at}::timestamp FROM u
+        RETURNING session_id AS id`);
+    } else {
+      // changes() is the row count of the connection's previous statement: the update's.
+      statements.push(
+        Prisma.sql`${update} RETURNING id`,
+        Prisma.sql`INSERT INTO session_history (session_id, status, operator_id, actor_id, note, created_at)
+          SELECT ${opts.id}, ${h.status}, ${h.operatorId}, ${h.actorId}, ${h.note}, ${opts.at} WHERE changes() = 1`,
+      );
+    }
+    // Read in the same transaction: tells a lost race (version moved) from a full operator.
+    statements.push(Prisma.sql`SELECT version FROM sessions WHERE id = ${opts.id}`);
+    let rows: readonly (readonly unknown[])[];
     try {
-      const { count } = await this.db.client.session.updateMany({
-        where: { id: opts.id, version: opts.version },
-        data: { ...opts.change, version: opts.version + 1, updatedAt: opts.at },
+      rows = await this.batcher.write(statements, {
+        lockKey: opts.capacity && postgres ? `capacity:${opts.capacity.operatorId}` : '',
       });
-      return count > 0;
     } catch (err) {
-      if (isUniqueViolation(err)) return false;
+      // Two processes opened the chat on one line at the same instant; the other one won.
+      if (isUniqueViolation(err)) return 'stale';
       throw err;
     }
-  }
-
-  async addHistory(row: Omit<SessionHistory, 'id'>): Promise<void> {
-    await this.db.client.sessionHistory.create({ data: row });
+    const applied = rows[postgres && opts.capacity ? 1 : 0].length === 1;
+    if (applied) return 'applied';
+    const [current] = rows[rows.length - 1] as { version: number | bigint }[];
+    return opts.capacity && current && Number(current.version) === opts.version ? 'full' : 'stale';
   }
 
   async addDecision(row: Omit<RoutingDecision, 'id'>): Promise<void> {
@@ -130,21 +247,6 @@ export class SessionsRepository {
 
   listDecisions(sessionId: number): Promise<RoutingDecision[]> {
     return this.db.client.routingDecision.findMany({ where: { sessionId }, orderBy: { id: 'asc' } });
-  }
-
-  /** Open sessions held (assigned or answered) per operator, for those given. */
-  async loads(operatorIds: number[]): Promise<Map<number, number>> {
-    const loads = new Map<number, number>();
-    // In slices: SQLite limits the bound parameters of one statement.
-    for (let i = 0; i < operatorIds.length; i += ID_SLICE) {
-      const groups = await this.db.client.session.groupBy({
-        by: ['operatorId'],
-        where: { operatorId: { in: operatorIds.slice(i, i + ID_SLICE) }, status: { in: HELD_STATUSES } },
-        _count: { _all: true },
-      });
-      for (const g of groups) if (g.operatorId !== null) loads.set(g.operatorId, g._count._all);
-    }
-    return loads;
   }
 
   /**
@@ -169,20 +271,10 @@ export class SessionsRepository {
     }));
   }
 
-  async addHistoryMany(rows: Omit<SessionHistory, 'id'>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += ID_SLICE) {
-      await this.db.client.sessionHistory.createMany({ data: rows.slice(i, i + ID_SLICE) });
-    }
-  }
-
   async addDecisionMany(rows: Omit<RoutingDecision, 'id'>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += ID_SLICE) {
       await this.db.client.routingDecision.createMany({ data: rows.slice(i, i + ID_SLICE) });
     }
-  }
-
-  countHeld(operatorId: number): Promise<number> {
-    return this.db.client.session.count({ where: { operatorId, status: { in: HELD_STATUSES } } });
   }
 
   /** The line's queue, oldest first. */

@@ -92,30 +92,32 @@ export class SessionsService {
       }
     }
     const settings = await this.settings.get(lineId);
-    const created = await this.repo.create({
-      lineId,
-      chatId: chat.id,
-      status: 'new',
-      operatorId: null,
-      acceptedAt: null,
-      tried: '[]',
-      botStage: settings.bot ? 'menu' : null,
-      queuedAt: null,
-      passOnAt: null,
-      noAnswerAt: null,
-      autoCloseAt: later(at, settings.autoCloseAfterSec),
-      noAnswerSent: false,
-      lastCustomerAt: at,
-      answeredAt: null,
-      closedAt: null,
-      closeReason: null,
-      ratingAsked: false,
-      rating: null,
-      createdAt: at,
-    });
+    const created = await this.changes.create(
+      {
+        lineId,
+        chatId: chat.id,
+        status: 'new',
+        operatorId: null,
+        acceptedAt: null,
+        tried: '[]',
+        botStage: settings.bot ? 'menu' : null,
+        queuedAt: null,
+        passOnAt: null,
+        noAnswerAt: null,
+        autoCloseAt: later(at, settings.autoCloseAfterSec),
+        noAnswerSent: false,
+        lastCustomerAt: at,
+        answeredAt: null,
+        closedAt: null,
+        closeReason: null,
+        ratingAsked: false,
+        rating: null,
+        createdAt: at,
+      },
+      'opened by a customer message',
+    );
     // Another process opened the chat's session at the same moment: continue that one.
     if (!created) return false;
-    await this.changes.created(created, 'opened by a customer message');
     if (settings.welcomeMessage) {
       await this.messages.send(chat, settings.welcomeMessage, `session:${created.id}:welcome`);
     }
@@ -193,23 +195,23 @@ export class SessionsService {
     if (!(await this.lineOperators.isOperatorOf({ lineId: s.lineId, userId }))) {
       throw new ForbiddenException(`you are not an operator of line ${s.lineId}`);
     }
+    const change = {
+      status: 'assigned' as const,
+      operatorId: userId,
+      acceptedAt: this.clock.now(),
+      passOnAt: null,
+      tried: JSON.stringify([userId]),
+    };
+    const log = { note: 'accepted', actorId: userId };
     const max = settings.maxChatsPerOperator;
-    if (max !== null && (await this.repo.countHeld(userId)) >= max) {
+    const taken =
+      max === null
+        ? await this.changes.apply(s, change, log)
+        : await this.changes.applyWithinCapacity(s, change, log, { operatorId: userId, max });
+    if (taken === 'full') {
       throw new ConflictException(`you already hold ${max} chats, the most this line allows`);
     }
-    const next = await this.orConflict(
-      this.changes.apply(
-        s,
-        {
-          status: 'assigned',
-          operatorId: userId,
-          acceptedAt: this.clock.now(),
-          passOnAt: null,
-          tried: JSON.stringify([userId]),
-        },
-        { note: 'accepted', actorId: userId },
-      ),
-    );
+    const next = await this.orConflict(Promise.resolve(taken));
     await this.presence.markAssigned({ userId, at: this.clock.now() });
     await this.changes.decided(s, 'assigned', userId, 'all: the first available operator to accept');
     return next;
