@@ -40,6 +40,7 @@ describe('REST API: sign-in and roles', () => {
           email: testAdmin.email,
           name: 'Administrator',
           role: 'admin',
+          status: 'active',
           createdAt: expect.any(String),
         },
       });
@@ -116,9 +117,9 @@ describe('REST API: sign-in and roles', () => {
   });
 
   describe('POST /api/auth/password', () => {
-    it('should change the password only with the current one, and keep the token working', async () => {
+    it('should change the password only with the current one, ending older tokens', async () => {
       const change = (body: unknown) =>
-        api<{ message?: string | string[] }>(portal, 'POST', '/api/auth/password', {
+        api<{ message?: string | string[]; token: string }>(portal, 'POST', '/api/auth/password', {
           token: operatorToken,
           body,
         });
@@ -132,18 +133,26 @@ describe('REST API: sign-in and roles', () => {
         expect.any(String),
       );
 
-      expect(
-        (await change({ currentPassword: 'operator-password', newPassword: 'new-operator-password' })).status,
-      ).toBe(204);
+      const before = operatorToken;
+      const changed = await change({
+        currentPassword: 'operator-password',
+        newPassword: 'new-operator-password',
+      });
+      expect(changed.status).toBe(200);
       await expect(login(portal, 'olga@example.com', 'operator-password')).rejects.toThrow();
       await expect(login(portal, 'olga@example.com', 'new-operator-password')).resolves.toEqual(
         expect.any(String),
       );
+      expect((await api(portal, 'GET', '/api/auth/me', { token: before })).status).toBe(401);
+      operatorToken = changed.body.token;
       expect((await api(portal, 'GET', '/api/auth/me', { token: operatorToken })).status).toBe(200);
       // Back, for the tests after this one.
-      expect(
-        (await change({ currentPassword: 'new-operator-password', newPassword: 'operator-password' })).status,
-      ).toBe(204);
+      const back = await change({
+        currentPassword: 'new-operator-password',
+        newPassword: 'operator-password',
+      });
+      expect(back.status).toBe(200);
+      operatorToken = back.body.token;
     });
   });
 

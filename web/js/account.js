@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, saveSession } from './api.js';
 import { field, formFoot, h, mount, statusLine } from './dom.js';
 
 /** The signed-in user's own account: who they are, and a password change. @param {HTMLElement} main @param {{name: string, email: string, role: string}} user */
@@ -19,10 +19,14 @@ export function renderAccount(main, user) {
           return;
         }
         try {
-          await api('POST', '/api/auth/password', {
-            currentPassword: current.value,
-            newPassword: next.value,
-          });
+          // Every older token (this one too) ends with the change; go on with the fresh one.
+          const login = /** @type {{token: string, user: unknown}} */ (
+            await api('POST', '/api/auth/password', {
+              currentPassword: current.value,
+              newPassword: next.value,
+            })
+          );
+          saveSession(login);
           for (const input of [current, next, again]) input.value = '';
           status.ok('Password changed.');
         } catch (err) {

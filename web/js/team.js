@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, session } from './api.js';
 import { field, formFoot, h, mount, shortTime, statusLine, tableHead } from './dom.js';
 
 /** Admin: the operators and admins with their presence, and a form to add one. @param {HTMLElement} main */
@@ -8,6 +8,9 @@ export async function renderTeam(main) {
     /** @type {Promise<any[]>} */ (api('GET', '/api/operators')),
   ]);
   const presence = new Map(colleagues.map((c) => [c.id, c.status]));
+  const me = session()?.user.id;
+  const rowStatus = statusLine();
+  const rerender = () => renderTeam(main);
   const name = /** @type {HTMLInputElement} */ (h('input', { name: 'name', required: true, maxlength: 255 }));
   const email = /** @type {HTMLInputElement} */ (
     h('input', { name: 'email', type: 'email', required: true })
@@ -72,7 +75,7 @@ export async function renderTeam(main) {
       h(
         'table.table',
         { 'aria-label': 'Team' },
-        tableHead('Name', 'Email', 'Role', 'Presence', 'Added'),
+        tableHead('Name', 'Email', 'Role', 'Presence', 'Added', ''),
         h(
           'tbody',
           null,
@@ -83,15 +86,66 @@ export async function renderTeam(main) {
               h('td', null, h('strong', null, u.name)),
               h('td', null, u.email),
               h('td', null, u.role),
-              h('td', null, presencePill(presence.get(u.id) ?? 'offline')),
+              h(
+                'td',
+                null,
+                u.status === 'disabled'
+                  ? h('span.pill.bad', { 'data-status': 'disabled' }, 'disabled')
+                  : presencePill(presence.get(u.id) ?? 'offline'),
+              ),
               h('td', null, shortTime(u.createdAt)),
+              h('td.actions', null, u.id === me ? null : accessButtons(u, rowStatus, rerender)),
             ),
           ),
         ),
       ),
     ),
+    rowStatus.el,
     h('div.card', null, h('h2', null, 'Add a team member'), form),
   );
+}
+
+/**
+ * Disable or enable, and remove: each ends the member's sessions at once and hands their chats on.
+ * @param {{id: number, name: string, status: string}} user
+ * @param {ReturnType<typeof statusLine>} status
+ * @param {() => Promise<void>} rerender
+ */
+function accessButtons(user, status, rerender) {
+  const act =
+    (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) => async () => {
+      try {
+        await api(method, path, body);
+        await rerender();
+      } catch (err) {
+        status.fail(err);
+      }
+    };
+  const enabled = user.status !== 'disabled';
+  return [
+    h(
+      'button',
+      {
+        type: 'button',
+        'data-action': enabled ? 'disable' : 'enable',
+        onclick: act('PUT', `/api/users/${user.id}/status`, { status: enabled ? 'disabled' : 'active' }),
+      },
+      enabled ? 'Disable' : 'Enable',
+    ),
+    h(
+      'button.danger',
+      {
+        type: 'button',
+        'data-action': 'remove',
+        onclick: async () => {
+          if (!confirm(`Remove ${user.name}? Their chats go back to the queue; this cannot be undone.`))
+            return;
+          await act('DELETE', `/api/users/${user.id}`, undefined)();
+        },
+      },
+      'Remove',
+    ),
+  ];
 }
 
 /** @param {string} status online, away or offline */

@@ -15,6 +15,9 @@ import { AuthService } from './auth/auth.service.js';
 import { FirstAdminService } from './auth/first-admin.service.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { TokenService } from './auth/token.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { LoginThrottlesRepository } from './auth/login-throttles.repository.js';
+import { TokenAuthenticator } from './auth/token-authenticator.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { ChatsController } from './chats/chats.controller.js';
 import { ConnectorSetupService } from './connectors/connector-setup.service.js';
@@ -25,6 +28,7 @@ import { FileDownloadsService } from './files/file-downloads.service.js';
 import { FilesController } from './files/files.controller.js';
 import { LinesController } from './lines/lines.controller.js';
 import { UsersController } from './users/users.controller.js';
+import { UserAccessService } from './users/user-access.service.js';
 import { UsersService } from './users/users.service.js';
 import { FileLinksController } from './replies/file-links.controller.js';
 import { RepliesApiService } from './replies/replies-api.service.js';
@@ -35,6 +39,7 @@ import {
 } from './replies/replies.controller.js';
 import { OperatorStreamService } from './stream/operator-stream.service.js';
 import { StreamController } from './stream/stream.controller.js';
+import { StreamAccessWatch } from './stream/stream-access.watch.js';
 import { StreamTokenService } from './stream/stream-token.service.js';
 
 /** The REST API for the operator UI, under /api, behind bearer tokens (see ApiController). */
@@ -60,18 +65,23 @@ import { StreamTokenService } from './stream/stream-token.service.js';
   ],
   providers: [
     TokenService,
+    TokenAuthenticator,
     PasswordHasher,
     UsersRepository,
+    LoginThrottlesRepository,
+    LoginThrottle,
     AuthGuard,
     AuthService,
     FirstAdminService,
     UsersService,
+    UserAccessService,
     CustomerNamesRepository,
     InboxQueryService,
     FileDownloadsService,
     ConnectorSetupService,
     RepliesApiService,
     StreamTokenService,
+    StreamAccessWatch,
     OperatorStreamService,
   ],
   exports: [FirstAdminService],

@@ -75,6 +75,11 @@ export interface OutboxCallSettledPayload {
   error: string | null;
 }
 
+/** A user's token version was bumped (password change, disable, remove): their tokens are void. */
+export interface UserAccessRevokedPayload {
+  userId: number;
+}
+
 /** The typed event map, with the seed's names. */
 export interface PortalEventMap {
   OnReceivedMessage: ReceivedMessagePayload;
@@ -94,6 +99,7 @@ export interface PortalEventMap {
   SessionStatusChanged: SessionEventPayload;
   SessionAssigned: SessionEventPayload;
   SessionQueued: SessionEventPayload & { position: number };
+  UserAccessRevoked: UserAccessRevokedPayload;
 }
 
 export type PortalEventName = keyof PortalEventMap;

@@ -1,5 +1,10 @@
-import { Body, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Ip, Post, UseFilters } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { ApiController } from '../common/api-controller.decorator.js';
 import { validated } from '../common/validated.js';
 import {
@@ -13,8 +18,9 @@ import {
   type LoginResponse,
   type UserResponse,
 } from './auth.dto.js';
-import { AuthService } from './auth.service.js';
+import { AuthService, type Issued } from './auth.service.js';
 import { CurrentUser, Public, type Principal } from './principal.js';
+import { RetryAfterFilter } from './retry-after.filter.js';
 
 @ApiController('auth')
 export class AuthController {
@@ -25,21 +31,29 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password; returns a bearer token (12 h)' })
   @ApiOkResponse({ standardSchema: loginResponse })
-  async login(@Body(validated(loginRequest)) body: LoginRequest): Promise<LoginResponse> {
-    const { token, expiresAt, user } = await this.auth.login(body.email, body.password);
-    return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toUserResponse(user) };
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts for this account or address; Retry-After says how many seconds to wait',
+  })
+  @UseFilters(RetryAfterFilter)
+  async login(
+    @Body(validated(loginRequest)) body: LoginRequest,
+    @Ip() address: string,
+  ): Promise<LoginResponse> {
+    return toLoginResponse(await this.auth.login({ ...body, address }));
   }
 
   @Post('password')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Change my password (the current one is required)' })
-  @ApiNoContentResponse({ description: 'Changed; tokens already issued stay valid until they expire' })
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Change my password (the current one is required); every older token stops working',
+  })
+  @ApiOkResponse({ standardSchema: loginResponse, description: 'Changed: a fresh token to go on with' })
   @ApiForbiddenResponse({ description: 'The current password is not right' })
   async changePassword(
     @CurrentUser() principal: Principal,
     @Body(validated(changePasswordRequest)) body: ChangePasswordRequest,
-  ): Promise<void> {
-    await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
+  ): Promise<LoginResponse> {
+    return toLoginResponse(await this.auth.changePassword(principal, body.currentPassword, body.newPassword));
   }
 
   @Get('me')
@@ -48,4 +62,8 @@ export class AuthController {
   async me(@CurrentUser() principal: Principal): Promise<UserResponse> {
     return toUserResponse(await this.auth.me(principal));
   }
+}
+
+function toLoginResponse({ token, expiresAt, user }: Issued): LoginResponse {
+  return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toUserResponse(user) };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { User } from '../../../generated/portal-sqlite/client.js';
 import { isoDate } from '../common/schemas.js';
-import { ROLES, type Role } from './principal.js';
+import { ROLES, USER_STATUSES, type Role, type UserStatus } from './principal.js';
 
 /** Emails are kept trimmed and lower-cased, so sign-in does not depend on how one was typed. */
 export const email = z.string().trim().toLowerCase().pipe(z.email().max(320));
@@ -29,6 +29,7 @@ export const userResponse = z.object({
   email: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
+  status: z.enum(USER_STATUSES).describe('A disabled user cannot sign in until enabled again'),
   createdAt: isoDate,
 });
 export type UserResponse = z.output<typeof userResponse>;
@@ -47,6 +48,7 @@ export function toUserResponse(row: User): UserResponse {
     email: row.email,
     name: row.name,
     role: toRole(row.role),
+    status: toStatus(row.status),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -55,4 +57,10 @@ export function toRole(value: string): Role {
   const role = ROLES.find((r) => r === value);
   if (!role) throw new Error(`unknown role "${value}" in the users table`);
   return role;
+}
+
+export function toStatus(value: string): UserStatus {
+  const status = USER_STATUSES.find((s) => s === value);
+  if (!status) throw new Error(`unknown status "${value}" in the users table`);
+  return status;
 }

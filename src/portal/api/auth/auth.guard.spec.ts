@@ -1,12 +1,13 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ForbiddenException, type ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ManualClock } from '../../../common/clock.js';
-import { PortalConfig } from '../../config.js';
-import { generateKeySpec } from '../../../protocol/index.js';
+import { openTestStorage, type TestStorage } from '../../../../test/support/database-module.js';
+import type { User } from '../../../generated/portal-sqlite/client.js';
 import { AuthGuard } from './auth.guard.js';
-import { Public, Roles, type ApiRequest } from './principal.js';
+import { Public, Roles, type ApiRequest, type Principal } from './principal.js';
+import { TokenAuthenticator } from './token-authenticator.js';
 import { TokenService } from './token.service.js';
+import { UsersRepository } from './users.repository.js';
 
 class Routes {
   @Public()
@@ -17,17 +18,6 @@ class Routes {
   @Roles('admin')
   adminsOnly(): void {}
 }
-
-const clock = new ManualClock();
-const tokens = new TokenService(
-  PortalConfig.fromEnv({
-    AUTH_SECRET: 'c'.repeat(43),
-    OLP_KEYS: generateKeySpec('k1'),
-    DATA_DIR: '/nonexistent',
-  }),
-  clock,
-);
-const guard = new AuthGuard(new Reflector(), tokens);
 
 function context(
   handler: keyof Routes,
@@ -42,7 +32,43 @@ function context(
   return { ctx, request };
 }
 
+const principalOf = (u: User): Principal => ({
+  userId: u.id,
+  email: u.email,
+  role: u.role as Principal['role'],
+  tokenVersion: u.tokenVersion,
+});
+
 describe(AuthGuard.name, () => {
+  let storage: TestStorage;
+  let users: UsersRepository;
+  let tokens: TokenService;
+  let guard: AuthGuard;
+  let admin: User;
+  let operator: User;
+
+  beforeAll(async () => {
+    storage = await openTestStorage();
+    users = new UsersRepository(storage.db);
+    tokens = new TokenService(storage.config, storage.clock);
+    guard = new AuthGuard(new Reflector(), new TokenAuthenticator(tokens, users));
+    const at = storage.clock.now();
+    admin = await users.create({ email: 'a@example.com', name: 'A', role: 'admin', passwordHash: 'x', at });
+    operator = await users.create({
+      email: 'o@example.com',
+      name: 'O',
+      role: 'operator',
+      passwordHash: 'x',
+      at,
+    });
+  });
+  afterAll(async () => {
+    await storage.close();
+  });
+
+  const bearer = async (u: User, version = u.tokenVersion) =>
+    `Bearer ${(await tokens.issue({ ...principalOf(u), tokenVersion: version })).token}`;
+
   describe('canActivate', () => {
     it('should let anyone call a @Public() route', async () => {
       expect(await guard.canActivate(context('open').ctx)).toBe(true);
@@ -56,20 +82,63 @@ describe(AuthGuard.name, () => {
       }
     });
 
-    it('should attach the principal of a valid token', async () => {
-      const { token } = await tokens.issue({ userId: 3, email: 'o@example.com', role: 'operator' });
-      const { ctx, request } = context('anyone', `Bearer ${token}`);
+    it('should attach the principal of a valid token, as the database has the user', async () => {
+      const { ctx, request } = context('anyone', await bearer(operator));
       expect(await guard.canActivate(ctx)).toBe(true);
-      expect(request.principal).toEqual({ userId: 3, email: 'o@example.com', role: 'operator' });
+      expect(request.principal).toEqual(principalOf(operator));
     });
 
     it('should refuse an operator on an admin route with 403 and let an admin through', async () => {
-      const operator = await tokens.issue({ userId: 3, email: 'o@example.com', role: 'operator' });
-      const admin = await tokens.issue({ userId: 1, email: 'a@example.com', role: 'admin' });
       await expect(
-        guard.canActivate(context('adminsOnly', `Bearer ${operator.token}`).ctx),
+        guard.canActivate(context('adminsOnly', await bearer(operator)).ctx),
       ).rejects.toBeInstanceOf(ForbiddenException);
-      expect(await guard.canActivate(context('adminsOnly', `bearer ${admin.token}`).ctx)).toBe(true);
+      const adminHeader = (await bearer(admin)).replace('Bearer', 'bearer');
+      expect(await guard.canActivate(context('adminsOnly', adminHeader).ctx)).toBe(true);
+    });
+
+    it('should take the role from the database, not from the token', async () => {
+      const forgedRole = `Bearer ${(await tokens.issue({ ...principalOf(operator), role: 'admin' })).token}`;
+      await expect(guard.canActivate(context('adminsOnly', forgedRole).ctx)).rejects.toBeInstanceOf(
+        ForbiddenException,
+      );
+    });
+
+    it('should refuse with 401 a token of an older version, an unknown user, a disabled or removed one', async () => {
+      const at = storage.clock.now();
+      const changing = await users.create({
+        email: 'c@example.com',
+        name: 'C',
+        role: 'operator',
+        passwordHash: 'x',
+        at,
+      });
+      const old = await bearer(changing);
+      const bumped = await users.setPasswordHash(changing.id, 'y');
+      await expect(guard.canActivate(context('anyone', old).ctx)).rejects.toBeInstanceOf(
+        UnauthorizedException,
+      );
+      expect(await guard.canActivate(context('anyone', await bearer(bumped)).ctx)).toBe(true);
+
+      const ghost = `Bearer ${(await tokens.issue({ ...principalOf(operator), userId: 9999 })).token}`;
+      await expect(guard.canActivate(context('anyone', ghost).ctx)).rejects.toBeInstanceOf(
+        UnauthorizedException,
+      );
+
+      for (const status of ['disabled', 'removed'] as const) {
+        const u = await users.create({
+          email: `${status}@example.com`,
+          name: status,
+          role: 'operator',
+          passwordHash: 'x',
+          at,
+        });
+        expect(await users.revoke({ userId: u.id, status })).toBe(true);
+        // Even a token that names the bumped version: the status alone refuses it.
+        const current = await users.findById(u.id);
+        await expect(
+          guard.canActivate(context('anyone', await bearer(u, current?.tokenVersion)).ctx),
+        ).rejects.toBeInstanceOf(UnauthorizedException);
+      }
     });
   });
 });

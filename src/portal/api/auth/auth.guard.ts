@@ -7,14 +7,14 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type ApiRequest, IS_PUBLIC, REQUIRED_ROLES, type Role } from './principal.js';
-import { TokenService } from './token.service.js';
+import { TokenAuthenticator } from './token-authenticator.js';
 
-/** Checks the bearer token (401) and the route's roles (403); attaches the Principal. */
+/** Checks the bearer token and its user (401) and the route's roles (403); attaches the Principal. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenAuthenticator,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -23,8 +23,8 @@ export class AuthGuard implements CanActivate {
     const request = ctx.switchToHttp().getRequest<ApiRequest>();
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer <token>)');
-    const principal = await this.tokens.verify(token);
-    if (!principal) throw new UnauthorizedException('the bearer token is invalid or expired');
+    const principal = await this.tokens.authenticate(token);
+    if (!principal) throw new UnauthorizedException('the bearer token is invalid, expired or revoked');
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && !roles.includes(principal.role)) {

@@ -3,11 +3,16 @@ import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestj
 export const ROLES = ['admin', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling, as the verified bearer token says. */
+export const USER_STATUSES = ['active', 'disabled', 'removed'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** Who is calling: the verified bearer token's user, as the database has them now. */
 export interface Principal {
   userId: number;
   email: string;
   role: Role;
+  /** The user's token version the token was issued under; a bump ends the token. */
+  tokenVersion: number;
 }
 
 /** The part of the HTTP request the guard reads and writes. */

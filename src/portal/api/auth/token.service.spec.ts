@@ -12,7 +12,7 @@ const config = PortalConfig.fromEnv({
   OLP_KEYS: generateKeySpec('k1'),
   DATA_DIR: '/nonexistent',
 });
-const operator: Principal = { userId: 7, email: 'olga@example.com', role: 'operator' };
+const operator: Principal = { userId: 7, email: 'olga@example.com', role: 'operator', tokenVersion: 3 };
 
 describe(TokenService.name, () => {
   let clock: ManualClock;
@@ -67,10 +67,10 @@ describe(TokenService.name, () => {
       expect(await tokens.verify((await other.issue(operator)).token)).toBeNull();
     });
 
-    it('should refuse a token of another type, audience or with an unknown role', async () => {
+    it('should refuse a token of another type, audience, without a version or with an unknown role', async () => {
       const key = new TextEncoder().encode(SECRET);
       const base = () =>
-        new SignJWT({ email: 'x@example.com', role: 'admin' })
+        new SignJWT({ email: 'x@example.com', role: 'admin', ver: 0 })
           .setSubject('1')
           .setIssuer('switchboard-portal')
           .setAudience('switchboard-api')
@@ -81,7 +81,15 @@ describe(TokenService.name, () => {
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setAudience('other')
         .sign(key);
-      const badRole = await new SignJWT({ email: 'x@example.com', role: 'root' })
+      const noVersion = await new SignJWT({ email: 'x@example.com', role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject('1')
+        .setIssuer('switchboard-portal')
+        .setAudience('switchboard-api')
+        .setIssuedAt(Math.floor(clock.nowMs() / 1000))
+        .setExpirationTime(Math.floor(clock.nowMs() / 1000) + 60)
+        .sign(key);
+      const badRole = await new SignJWT({ email: 'x@example.com', role: 'root', ver: 0 })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject('1')
         .setIssuer('switchboard-portal')
@@ -92,7 +100,7 @@ describe(TokenService.name, () => {
       expect(
         await tokens.verify(await base().setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key)),
       ).not.toBeNull();
-      for (const token of [olpTyped, otherAudience, badRole, 'not.a.token', '']) {
+      for (const token of [olpTyped, otherAudience, noVersion, badRole, 'not.a.token', '']) {
         expect(await tokens.verify(token)).toBeNull();
       }
     });

@@ -17,6 +17,7 @@ const claims = z.object({
   sub: z.string().regex(/^[1-9]\d*$/),
   email: z.string(),
   role: z.enum(ROLES),
+  ver: z.number().int().min(0),
 });
 
 /** Signs and verifies the REST API's bearer tokens (JWT, HS256, keyed with AUTH_SECRET). */
@@ -41,7 +42,11 @@ export class TokenService {
   ): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.clock.nowMs() / 1000);
     const exp = iat + (opts.ttlSeconds ?? TOKEN_TTL_SECONDS);
-    const token = await new SignJWT({ email: principal.email, role: principal.role })
+    const token = await new SignJWT({
+      email: principal.email,
+      role: principal.role,
+      ver: principal.tokenVersion,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: TYP })
       .setSubject(String(principal.userId))
       .setIssuer(ISSUER)
@@ -52,7 +57,10 @@ export class TokenService {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  /** The token's principal, or null when it is malformed, forged, expired or not ours. */
+  /**
+   * The token's principal, or null when it is malformed, forged, expired or not ours. This only
+   * checks the signature; TokenAuthenticator also checks the user and version against the database.
+   */
   async verify(token: string, opts: { audience?: string } = {}): Promise<Principal | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
@@ -65,7 +73,8 @@ export class TokenService {
       });
       const parsed = claims.safeParse(payload);
       if (!parsed.success) return null;
-      return { userId: Number(parsed.data.sub), email: parsed.data.email, role: parsed.data.role };
+      const { sub, email, role, ver } = parsed.data;
+      return { userId: Number(sub), email, role, tokenVersion: ver };
     } catch (err) {
       if (err instanceof errors.JOSEError) return null;
       throw err;

@@ -9,6 +9,7 @@ import {
 import { ChatAccessService } from '../../open-lines/replies/chat-access.service.js';
 import { parseRowId } from '../../open-lines/row-id.js';
 import type { Principal } from '../auth/principal.js';
+import { StreamAccessWatch } from './stream-access.watch.js';
 import { StreamTokenService } from './stream-token.service.js';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry:` field). */
@@ -41,6 +42,7 @@ export class OperatorStreamService implements OnModuleDestroy {
     private readonly hub: OperatorStreamHub,
     private readonly tokens: StreamTokenService,
     private readonly access: ChatAccessService,
+    private readonly accessWatch: StreamAccessWatch,
   ) {}
 
   onModuleDestroy(): void {
@@ -81,7 +83,9 @@ export class OperatorStreamService implements OnModuleDestroy {
       },
     });
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), this.config.stream.heartbeatMs);
+    const unwatch = this.accessWatch.watch(principal, () => end());
     const close = () => {
+      unwatch();
       clearInterval(heartbeat);
       subscription.close();
       this.open.delete(end);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PortalConfig } from '../../config.js';
 import type { Principal } from '../auth/principal.js';
+import { TokenAuthenticator } from '../auth/token-authenticator.js';
 import { TokenService } from '../auth/token.service.js';
 
 // Its own audience: a stream token opens the stream and nothing else, and an API token put in
@@ -19,6 +20,7 @@ export class StreamTokenService {
   constructor(
     config: PortalConfig,
     private readonly tokens: TokenService,
+    private readonly authenticator: TokenAuthenticator,
   ) {
     this.ttlSeconds = config.stream.tokenTtlSeconds;
   }
@@ -30,8 +32,9 @@ export class StreamTokenService {
   /** A bearer header's API token or a query stream token, whichever is given and valid. */
   async authenticate(opts: { authorization?: string; queryToken?: string }): Promise<Principal | null> {
     const bearer = /^Bearer +(\S+)\s*$/i.exec(opts.authorization ?? '')?.[1];
-    if (bearer) return this.tokens.verify(bearer);
-    if (opts.queryToken) return this.tokens.verify(opts.queryToken, { audience: STREAM_AUDIENCE });
+    if (bearer) return this.authenticator.authenticate(bearer);
+    if (opts.queryToken)
+      return this.authenticator.authenticate(opts.queryToken, { audience: STREAM_AUDIENCE });
     return null;
   }
 }

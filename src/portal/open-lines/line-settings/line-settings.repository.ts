@@ -42,8 +42,13 @@ export class LineSettingsRepository {
     return (await this.db.client.lineOperator.count({ where: opts })) > 0;
   }
 
+  /** Whether the user exists and is active (not disabled or removed). */
   async userExists(userId: number): Promise<boolean> {
-    return (await this.db.client.user.count({ where: { id: userId } })) > 0;
+    return (await this.db.client.user.count({ where: { id: userId, status: 'active' } })) > 0;
+  }
+
+  async removeOperatorFromAllLines(userId: number): Promise<void> {
+    await this.db.client.lineOperator.deleteMany({ where: { userId } });
   }
 
   async linesOfOperator(userId: number): Promise<number[]> {

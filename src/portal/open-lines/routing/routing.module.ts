@@ -12,6 +12,7 @@ import { SessionChanges } from '../sessions/session-changes.js';
 import { SessionQueryService } from '../sessions/session-query.service.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { OperatorDeparture } from './operator-departure.service.js';
 import { RoutingScheduler } from './routing.scheduler.js';
 import { RoutingService } from './routing.service.js';
 
@@ -28,6 +29,7 @@ import { RoutingService } from './routing.service.js';
     LineSettingsService,
     SessionChanges,
     RoutingService,
+    OperatorDeparture,
     SessionsService,
     SessionQueryService,
     PresenceService,
@@ -43,6 +45,7 @@ import { RoutingService } from './routing.service.js';
     SessionsRepository,
     PresenceService,
     RoutingService,
+    OperatorDeparture,
     RoutingScheduler,
     CustomerMessages,
   ],
