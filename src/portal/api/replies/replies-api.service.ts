@@ -80,8 +80,9 @@ export class RepliesApiService {
     }
   }
 
+  /** 404 for a chat the user may not see (as for none), 403 for one they see but may not answer. */
   private async checkChat(user: Principal, chatId: number): Promise<void> {
-    const chat = await this.chats.findById(chatId);
+    const chat = await this.chats.findInScope({ id: chatId, scope: await this.access.scopeOf(user) });
     if (!chat) throw new NotFoundException(`chat ${chatId} does not exist`);
     if (!(await this.access.mayAct(user, chat))) {
       throw new ForbiddenException(`chat ${chatId} is not yours to answer`);
@@ -89,7 +90,8 @@ export class RepliesApiService {
   }
 
   private async checkMessage(user: Principal, messageId: number): Promise<void> {
-    const message = await this.messages.findById(messageId);
+    const scope = await this.access.scopeOf(user);
+    const message = await this.messages.findInScope({ id: messageId, scope });
     if (!message) throw new NotFoundException(`operator message ${messageId} does not exist`);
     await this.checkChat(user, message.chatId);
   }

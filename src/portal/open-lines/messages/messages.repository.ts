@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Message } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { messagesInScope, type LineScope } from '../replies/line-scope.js';
 
 export type MessageDirection = 'in' | 'out';
 /**
@@ -142,6 +143,23 @@ export class MessagesRepository {
       take: opts.limit,
     });
     return rows.reverse();
+  }
+
+  /**
+   * Whether a message the scope sees, not deleted, carries the stored file: a file is reachable
+   * only through its message, so deleting the message takes the file away from everyone.
+   */
+  async carriesFile(opts: { fileId: string; scope: LineScope }): Promise<boolean> {
+    const row = await this.db.client.message.findFirst({
+      // The files column is a JSON array of ids: the quoted id matches one element only.
+      where: {
+        files: { contains: JSON.stringify(opts.fileId) },
+        deletedAt: null,
+        ...messagesInScope(opts.scope),
+      },
+      select: { id: true },
+    });
+    return row !== null;
   }
 
   /** The newest message of each chat that has one, deleted messages left out. */
