@@ -23,6 +23,19 @@ export interface OutgoingRef {
   chatId: number;
 }
 
+/** Messages read to find one that carries a file: enough unless the id holds LIKE wildcards. */
+const CARRIER_CANDIDATES = 20;
+
+/** The ids in a message's files column (a JSON array of stored file ids). */
+export function fileIdsIn(files: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(files);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
@@ -150,16 +163,18 @@ export class MessagesRepository {
    * only through its message, so deleting the message takes the file away from everyone.
    */
   async carriesFile(opts: { fileId: string; scope: LineScope }): Promise<boolean> {
-    const row = await this.db.client.message.findFirst({
-      // The files column is a JSON array of ids: the quoted id matches one element only.
+    const rows = await this.db.client.message.findMany({
+      // The files column is a JSON array of ids, so the quoted id matches whole elements only;
+      // but Prisma does not escape LIKE wildcards (_ and %), so each match is checked exactly.
       where: {
         files: { contains: JSON.stringify(opts.fileId) },
         deletedAt: null,
         ...messagesInScope(opts.scope),
       },
-      select: { id: true },
+      select: { files: true },
+      take: CARRIER_CANDIDATES,
     });
-    return row !== null;
+    return rows.some((r) => fileIdsIn(r.files).includes(opts.fileId));
   }
 
   /** The newest message of each chat that has one, deleted messages left out. */
