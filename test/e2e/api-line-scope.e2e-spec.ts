@@ -194,6 +194,18 @@ describe('REST API and stream: each operator sees only their lines', () => {
     });
   });
 
+  describe('files in replies', () => {
+    it("should refuse a reply that carries a file of another line's message, as an unknown file", async () => {
+      const { chat: chatB } = await customerWrites(lineB, 'b-files');
+      const replies = `/api/chats/${chatB}/replies`;
+      const refused = await call<{ message: string }>(opB, 'POST', replies, { fileIds: [fileA] });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toBe(`file ${fileA} does not exist`);
+      expect(await status(admin, 'POST', replies, { fileIds: [fileA] })).toBe(201);
+      expect(await status(opA, 'POST', `/api/chats/${chatA}/replies`, { fileIds: [fileA] })).toBe(201);
+    });
+  });
+
   describe('files of deleted messages', () => {
     it("should answer 404 for everyone for a file of a customer's deleted message", async () => {
       const file = 'file-deleted-by-customer';
@@ -214,6 +226,7 @@ describe('REST API and stream: each operator sees only their lines', () => {
       );
       expect(await download(opA, file)).toBe(404);
       expect(await download(admin, file)).toBe(404);
+      expect(await status(admin, 'POST', `/api/chats/${chatA}/replies`, { fileIds: [file] })).toBe(400);
     });
 
     it("should answer 404 for everyone for a file of an operator's deleted message", async () => {

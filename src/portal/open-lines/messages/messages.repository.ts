@@ -159,16 +159,17 @@ export class MessagesRepository {
   }
 
   /**
-   * Whether a message the scope sees, not deleted, carries the stored file: a file is reachable
-   * only through its message, so deleting the message takes the file away from everyone.
+   * Whether a message the scope sees, not deleted (unless `deletedToo`), carries the stored
+   * file: a file is reachable only through its message, so deleting the message takes the file
+   * away from everyone.
    */
-  async carriesFile(opts: { fileId: string; scope: LineScope }): Promise<boolean> {
+  async carriesFile(opts: { fileId: string; scope: LineScope; deletedToo?: boolean }): Promise<boolean> {
     const rows = await this.db.client.message.findMany({
       // The files column is a JSON array of ids, so the quoted id matches whole elements only;
       // but Prisma does not escape LIKE wildcards (_ and %), so each match is checked exactly.
       where: {
         files: { contains: JSON.stringify(opts.fileId) },
-        deletedAt: null,
+        ...(!opts.deletedToo && { deletedAt: null }),
         ...messagesInScope(opts.scope),
       },
       select: { files: true },
