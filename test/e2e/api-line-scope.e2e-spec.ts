@@ -298,5 +298,23 @@ describe('REST API and stream: each operator sees only their lines', () => {
       expect(streams.opA.events.map(lineOf).filter((l) => l !== String(lineA))).toEqual([]);
       expect(new Set(streams.admin.events.map(lineOf))).toEqual(new Set([String(lineA), String(lineB)]));
     });
+
+    it("should follow a change of the lines' operators on a stream already open", async () => {
+      const swap = async (lineId: number, userIds: number[]) =>
+        expect((await call(admin, 'PUT', `/api/lines/${lineId}/operators`, { userIds })).status).toBe(200);
+      await swap(lineA, [opBId]);
+      await swap(lineB, [opAId]);
+      try {
+        await customerWrites(lineA, 'a-after-swap');
+        await customerWrites(lineB, 'b-after-swap');
+        await streams.opB.waitFor(about('a-after-swap'));
+        await streams.opA.waitFor(about('b-after-swap'));
+        expect(streams.opB.events.some(about('b-after-swap'))).toBe(false);
+        expect(streams.opA.events.some(about('a-after-swap'))).toBe(false);
+      } finally {
+        await swap(lineA, [opAId]);
+        await swap(lineB, [opBId]);
+      }
+    });
   });
 });

@@ -75,6 +75,12 @@ export interface OutboxCallSettledPayload {
   error: string | null;
 }
 
+/** An admin set the line's operators: these user ids, in queue order. */
+export interface LineOperatorsPayload {
+  lineId: number;
+  userIds: number[];
+}
+
 /** The typed event map, with the seed's names. */
 export interface PortalEventMap {
   OnReceivedMessage: ReceivedMessagePayload;
@@ -94,6 +100,7 @@ export interface PortalEventMap {
   SessionStatusChanged: SessionEventPayload;
   SessionAssigned: SessionEventPayload;
   SessionQueued: SessionEventPayload & { position: number };
+  LineOperatorsChanged: LineOperatorsPayload;
 }
 
 export type PortalEventName = keyof PortalEventMap;
