@@ -143,12 +143,21 @@ describe('REST API and stream: each operator sees only their lines', () => {
       expect(await status(admin, 'GET', path)).toBe(200);
     });
 
-    it("should answer 404 for another line's session and its history", async () => {
+    it("should answer 404 for another line's session and its history, and list it to no one else", async () => {
       for (const path of [`/api/sessions/${sessionA}`, `/api/sessions/${sessionA}/history`]) {
         expect(await status(opB, 'GET', path)).toBe(404);
         expect(await status(opA, 'GET', path)).toBe(200);
         expect(await status(admin, 'GET', path)).toBe(200);
       }
+      const listed = async (token: string, query: string) =>
+        (await call<SessionBody[]>(token, 'GET', `/api/sessions${query}`)).body.map((x) => x.id);
+      for (const query of ['', `?lineId=${lineA}`]) {
+        expect(await listed(opB, query)).not.toContain(sessionA);
+        expect(await listed(opA, query)).toContain(sessionA);
+        expect(await listed(admin, query)).toContain(sessionA);
+      }
+      // Lines are no secret (GET /api/lines lists them): another line's queue is refused.
+      expect(await status(opB, 'GET', `/api/sessions/queue?lineId=${lineA}`)).toBe(403);
     });
 
     it('should answer 404 for a file sent on another line', async () => {

@@ -42,8 +42,8 @@ export class RepliesApiService {
   ) {}
 
   async reply(user: Principal, chatId: number, req: ReplyRequest): Promise<MessageResponse> {
-    await this.checkChat(user, chatId);
-    await this.checkFiles(await this.access.scopeOf(user), req.fileIds);
+    const scope = await this.checkChat(user, chatId);
+    await this.checkFiles(scope, req.fileIds);
     const author = await this.author(user);
     return this.respond(() =>
       this.replies.reply({ chatId, author, text: req.text, fileIds: req.fileIds, clientKey: req.clientKey }),
@@ -84,13 +84,18 @@ export class RepliesApiService {
     }
   }
 
-  /** 404 for a chat the user may not see (as for none), 403 for one they see but may not answer. */
-  private async checkChat(user: Principal, chatId: number): Promise<void> {
-    const chat = await this.chats.findInScope({ id: chatId, scope: await this.access.scopeOf(user) });
+  /**
+   * 404 for a chat the user may not see (as for none), 403 for one they see but may not answer.
+   * Returns the user's scope.
+   */
+  private async checkChat(user: Principal, chatId: number, known?: LineScope): Promise<LineScope> {
+    const scope = known ?? (await this.access.scopeOf(user));
+    const chat = await this.chats.findInScope({ id: chatId, scope });
     if (!chat) throw new NotFoundException(`chat ${chatId} does not exist`);
     if (!(await this.access.mayAct(user, chat))) {
       throw new ForbiddenException(`chat ${chatId} is not yours to answer`);
     }
+    return scope;
   }
 
   /**
@@ -110,7 +115,7 @@ export class RepliesApiService {
     const scope = await this.access.scopeOf(user);
     const message = await this.messages.findInScope({ id: messageId, scope });
     if (!message) throw new NotFoundException(`operator message ${messageId} does not exist`);
-    await this.checkChat(user, message.chatId);
+    await this.checkChat(user, message.chatId, scope);
   }
 
   private async author(user: Principal): Promise<Author> {
