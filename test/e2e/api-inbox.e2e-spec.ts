@@ -311,6 +311,17 @@ describe('REST API: lines, chats, messages and files', () => {
       await storeFile('file-html', 'page.html', 'text/html', Buffer.from('<script>alert(1)</script>'));
       await storeFile('file-svg', 'logo.svg', 'image/svg+xml', Buffer.from('<svg onload="alert(1)"/>'));
       await storeFile('file-pdf', 'Отчёт "Q1".pdf', 'application/pdf', Buffer.from('%PDF-1.4'));
+      // Files are served through the messages that carry them (test/e2e/api-line-scope).
+      await events.emit(
+        'OnReceivedMessage',
+        receivedMessagePayload({
+          line: String(lineId),
+          chatId: 'files',
+          messageId: 'f1',
+          text: 'files',
+          fileIds: ['file-png', 'file-html', 'file-svg', 'file-pdf'],
+        }),
+      );
     });
 
     const download = (id: string, withToken = true) =>

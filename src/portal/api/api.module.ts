@@ -7,6 +7,7 @@ import { OutputModule } from '../output/output.module.js';
 import { RoutingModule } from '../open-lines/routing/routing.module.js';
 import { LineSettingsController } from './line-settings/line-settings.controller.js';
 import { OperatorsController } from './operators/operators.controller.js';
+import { SessionActionsService } from './sessions/session-actions.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -80,6 +81,7 @@ import { StreamTokenService } from './stream/stream-token.service.js';
     FileDownloadsService,
     ConnectorSetupService,
     RepliesApiService,
+    SessionActionsService,
     StreamTokenService,
     StreamAccessWatch,
     OperatorStreamService,

@@ -80,6 +80,12 @@ export interface UserAccessRevokedPayload {
   userId: number;
 }
 
+/** An admin set the line's operators: these user ids, in queue order. */
+export interface LineOperatorsPayload {
+  lineId: number;
+  userIds: number[];
+}
+
 /** The typed event map, with the seed's names. */
 export interface PortalEventMap {
   OnReceivedMessage: ReceivedMessagePayload;
@@ -100,6 +106,7 @@ export interface PortalEventMap {
   SessionAssigned: SessionEventPayload;
   SessionQueued: SessionEventPayload & { position: number };
   UserAccessRevoked: UserAccessRevokedPayload;
+  LineOperatorsChanged: LineOperatorsPayload;
 }
 
 export type PortalEventName = keyof PortalEventMap;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Chat, Message } from '../../../generated/portal-sqlite/client.js';
+import { fileIdsIn } from '../../open-lines/messages/messages.repository.js';
 import { isoDate, pageLimit, rowId } from '../common/schemas.js';
 
 export const listChatsQuery = z.object({
@@ -79,14 +80,9 @@ export function toFileResponse(file: FileMeta): FileResponse {
   return { id: file.id, name: file.name, mime: file.mime, size: file.size, url: fileUrl(file.id) };
 }
 
-/** The ids in a message's files column (a JSON array of stored file ids). */
+/** The ids in a message's files column. */
 export function fileIdsOf(row: Message): string[] {
-  try {
-    const ids: unknown = JSON.parse(row.files);
-    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
-  }
+  return fileIdsIn(row.files);
 }
 
 export function toMessageResponse(row: Message, files: Map<string, FileMeta>): MessageResponse {

@@ -1,5 +1,6 @@
 import { Get, Header, Param, type StreamableFile } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { CurrentUser, type Principal } from '../auth/principal.js';
 import { ApiController } from '../common/api-controller.decorator.js';
 import { validated } from '../common/validated.js';
 import { FileDownloadsService } from './file-downloads.service.js';
@@ -20,8 +21,13 @@ export class FilesController {
   })
   @ApiProduces('application/octet-stream', 'image/*', 'audio/*', 'video/*')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
-  @ApiNotFoundResponse({ description: 'No such file' })
-  download(@Param('id', validated(fileIdParam)) id: string): Promise<StreamableFile> {
-    return this.downloads.open(id);
+  @ApiNotFoundResponse({
+    description: 'No such file in a message on your lines (or its message was deleted)',
+  })
+  download(
+    @CurrentUser() user: Principal,
+    @Param('id', validated(fileIdParam)) id: string,
+  ): Promise<StreamableFile> {
+    return this.downloads.open(user, id);
   }
 }

@@ -11,7 +11,9 @@ import type { Message } from '../../../generated/portal-sqlite/client.js';
 import { FileTooLargeError } from '../../files/file-store.js';
 import { FilesService } from '../../files/files.service.js';
 import { ChatsRepository } from '../../open-lines/chats/chats.repository.js';
+import { MessagesRepository } from '../../open-lines/messages/messages.repository.js';
 import { ChatAccessService } from '../../open-lines/replies/chat-access.service.js';
+import { ALL_LINES, type LineScope } from '../../open-lines/replies/line-scope.js';
 import { OutgoingMessagesRepository } from '../../open-lines/replies/outgoing-messages.repository.js';
 import { ReplyError, RepliesService, type Author } from '../../open-lines/replies/replies.service.js';
 import type { Principal } from '../auth/principal.js';
@@ -36,10 +38,12 @@ export class RepliesApiService {
     private readonly messages: OutgoingMessagesRepository,
     private readonly users: UsersRepository,
     private readonly files: FilesService,
+    private readonly carriers: MessagesRepository,
   ) {}
 
   async reply(user: Principal, chatId: number, req: ReplyRequest): Promise<MessageResponse> {
-    await this.checkChat(user, chatId);
+    const scope = await this.checkChat(user, chatId);
+    await this.checkFiles(scope, req.fileIds);
     const author = await this.author(user);
     return this.respond(() =>
       this.replies.reply({ chatId, author, text: req.text, fileIds: req.fileIds, clientKey: req.clientKey }),
@@ -80,18 +84,38 @@ export class RepliesApiService {
     }
   }
 
-  private async checkChat(user: Principal, chatId: number): Promise<void> {
-    const chat = await this.chats.findById(chatId);
+  /**
+   * 404 for a chat the user may not see (as for none), 403 for one they see but may not answer.
+   * Returns the user's scope.
+   */
+  private async checkChat(user: Principal, chatId: number, known?: LineScope): Promise<LineScope> {
+    const scope = known ?? (await this.access.scopeOf(user));
+    const chat = await this.chats.findInScope({ id: chatId, scope });
     if (!chat) throw new NotFoundException(`chat ${chatId} does not exist`);
     if (!(await this.access.mayAct(user, chat))) {
       throw new ForbiddenException(`chat ${chatId} is not yours to answer`);
     }
+    return scope;
+  }
+
+  /**
+   * A reply may carry a fresh upload (in no message yet) or a file of a message the user sees;
+   * any other (another line's, or a deleted message's) is refused as if it did not exist.
+   */
+  private async checkFiles(scope: LineScope, fileIds: string[]): Promise<void> {
+    for (const fileId of fileIds) {
+      if (await this.carriers.carriesFile({ fileId, scope })) continue;
+      if (await this.carriers.carriesFile({ fileId, scope: ALL_LINES, deletedToo: true })) {
+        throw new BadRequestException(`file ${fileId} does not exist`);
+      }
+    }
   }
 
   private async checkMessage(user: Principal, messageId: number): Promise<void> {
-    const message = await this.messages.findById(messageId);
+    const scope = await this.access.scopeOf(user);
+    const message = await this.messages.findInScope({ id: messageId, scope });
     if (!message) throw new NotFoundException(`operator message ${messageId} does not exist`);
-    await this.checkChat(user, message.chatId);
+    await this.checkChat(user, message.chatId, scope);
   }
 
   private async author(user: Principal): Promise<Author> {

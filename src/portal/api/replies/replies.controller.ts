@@ -31,14 +31,14 @@ import {
 } from './replies.dto.js';
 
 @ApiController('chats')
-@ApiForbiddenResponse({ description: 'The chat is assigned to someone else, or not on your lines' })
+@ApiForbiddenResponse({ description: 'The chat is assigned to someone else' })
 export class ChatRepliesController {
   constructor(private readonly replies: RepliesApiService) {}
 
   @Post(':id/replies')
   @ApiOperation({ summary: 'Answer the customer (text and/or uploaded files); goes out through the outbox' })
   @ApiCreatedResponse({ standardSchema: messageResponse })
-  @ApiNotFoundResponse({ description: 'No such chat' })
+  @ApiNotFoundResponse({ description: 'No such chat on your lines' })
   reply(
     @CurrentUser() user: Principal,
     @Param('id', validated(rowId)) id: number,
@@ -51,14 +51,15 @@ export class ChatRepliesController {
   @HttpCode(200)
   @ApiOperation({ summary: "Mark the customer's messages read; the channel is told (setStatusReading)" })
   @ApiOkResponse({ standardSchema: readResponse })
+  @ApiNotFoundResponse({ description: 'No such chat on your lines' })
   markRead(@CurrentUser() user: Principal, @Param('id', validated(rowId)) id: number): Promise<ReadResponse> {
     return this.replies.markRead(user, id);
   }
 }
 
 @ApiController('messages')
-@ApiForbiddenResponse({ description: 'The chat is assigned to someone else, or not on your lines' })
-@ApiNotFoundResponse({ description: 'No such operator message' })
+@ApiForbiddenResponse({ description: 'The chat is assigned to someone else' })
+@ApiNotFoundResponse({ description: 'No such operator message in a chat on your lines' })
 export class OperatorMessagesController {
   constructor(private readonly replies: RepliesApiService) {}
 

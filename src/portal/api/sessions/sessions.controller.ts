@@ -8,7 +8,6 @@ import {
 } from '@nestjs/swagger';
 import { z } from 'zod';
 import { SessionQueryService } from '../../open-lines/sessions/session-query.service.js';
-import { SessionsService } from '../../open-lines/sessions/sessions.service.js';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
 import { ApiController } from '../common/api-controller.decorator.js';
 import { rowId } from '../common/schemas.js';
@@ -29,13 +28,17 @@ import {
   type SessionResponse,
   type TransferRequest,
 } from './sessions.dto.js';
+import { SessionActionsService } from './session-actions.service.js';
 
-/** Sessions of Open Lines and the operator's actions on them (each checked against the assignee). */
+/**
+ * Sessions of Open Lines and the operator's actions on them (each checked against the assignee);
+ * a session on none of the caller's lines answers 404.
+ */
 @ApiController('sessions')
 export class SessionsController {
   constructor(
-    private readonly sessions: SessionsService,
     private readonly query: SessionQueryService,
+    private readonly actions: SessionActionsService,
   ) {}
 
   @Get()
@@ -62,22 +65,30 @@ export class SessionsController {
 
   @Get(':id')
   @ApiOkResponse({ standardSchema: sessionResponse })
-  @ApiNotFoundResponse({ description: 'No such session' })
-  async get(@Param('id', validated(rowId)) id: number): Promise<SessionResponse> {
-    return toSessionResponse(await this.sessions.get(id));
+  @ApiNotFoundResponse({ description: 'No such session on your lines' })
+  async get(
+    @CurrentUser() user: Principal,
+    @Param('id', validated(rowId)) id: number,
+  ): Promise<SessionResponse> {
+    return toSessionResponse(await this.query.get(user, id));
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Every status change of the session and every routing decision with its reason' })
   @ApiOkResponse({ standardSchema: sessionHistoryResponse })
-  async history(@Param('id', validated(rowId)) id: number): Promise<SessionHistoryResponse> {
-    const { history, decisions } = await this.query.history(id);
+  @ApiNotFoundResponse({ description: 'No such session on your lines' })
+  async history(
+    @CurrentUser() user: Principal,
+    @Param('id', validated(rowId)) id: number,
+  ): Promise<SessionHistoryResponse> {
+    const { history, decisions } = await this.query.history(user, id);
     return toSessionHistoryResponse(history, decisions);
   }
 
   @Post(':id/accept')
   @HttpCode(200)
   @Roles('operator', 'admin')
+  @ApiNotFoundResponse({ description: 'No such session on your lines' })
   @ApiOperation({ summary: 'Accept a session offered to me' })
   @ApiOkResponse({ standardSchema: sessionResponse })
   @ApiForbiddenResponse({ description: 'Not offered to me' })
@@ -86,12 +97,13 @@ export class SessionsController {
     @CurrentUser() user: Principal,
     @Param('id', validated(rowId)) id: number,
   ): Promise<SessionResponse> {
-    return toSessionResponse(await this.sessions.accept(id, user.userId));
+    return toSessionResponse(await this.actions.accept(user, id));
   }
 
   @Post(':id/skip')
   @HttpCode(200)
   @Roles('operator', 'admin')
+  @ApiNotFoundResponse({ description: 'No such session on your lines' })
   @ApiOperation({ summary: 'Give my session to the next operator' })
   @ApiOkResponse({ standardSchema: sessionResponse })
   @ApiForbiddenResponse({ description: 'Not assigned to me' })
@@ -99,12 +111,13 @@ export class SessionsController {
     @CurrentUser() user: Principal,
     @Param('id', validated(rowId)) id: number,
   ): Promise<SessionResponse> {
-    return toSessionResponse(await this.sessions.skip(id, user.userId));
+    return toSessionResponse(await this.actions.skip(user, id));
   }
 
   @Post(':id/transfer')
   @HttpCode(200)
   @Roles('operator', 'admin')
+  @ApiNotFoundResponse({ description: 'No such session on your lines' })
   @ApiOperation({ summary: 'Transfer my session to another operator or another line' })
   @ApiOkResponse({ standardSchema: sessionResponse })
   @ApiForbiddenResponse({ description: 'Not assigned to me' })
@@ -113,16 +126,13 @@ export class SessionsController {
     @Param('id', validated(rowId)) id: number,
     @Body(validated(transferRequest)) body: TransferRequest,
   ): Promise<SessionResponse> {
-    const moved =
-      'toOperatorId' in body
-        ? await this.sessions.transferToOperator(id, user.userId, body.toOperatorId)
-        : await this.sessions.transferToLine(id, user.userId, body.toLineId);
-    return toSessionResponse(moved);
+    return toSessionResponse(await this.actions.transfer(user, id, body));
   }
 
   @Post(':id/close')
   @HttpCode(200)
   @Roles('operator', 'admin')
+  @ApiNotFoundResponse({ description: 'No such session on your lines' })
   @ApiOperation({ summary: 'Close my session (the rating request goes out if the line asks for one)' })
   @ApiOkResponse({ standardSchema: sessionResponse })
   @ApiForbiddenResponse({ description: 'Not assigned to me' })
@@ -130,6 +140,6 @@ export class SessionsController {
     @CurrentUser() user: Principal,
     @Param('id', validated(rowId)) id: number,
   ): Promise<SessionResponse> {
-    return toSessionResponse(await this.sessions.closeByOperator(id, user.userId));
+    return toSessionResponse(await this.actions.close(user, id));
   }
 }

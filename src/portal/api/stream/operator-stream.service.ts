@@ -99,9 +99,13 @@ export class OperatorStreamService implements OnModuleDestroy {
     if (raw.destroyed) close();
   }
 
+  /** The caller's LineScope, as the hub matches it against each event's line and operator. */
   private async audienceOf(principal: Principal): Promise<StreamAudience> {
-    if (principal.role === 'admin') return { all: true, operatorId: principal.userId, lineIds: new Set() };
-    const lines = await this.access.linesOf(principal.userId);
-    return { all: false, operatorId: principal.userId, lineIds: new Set(lines) };
+    const scope = await this.access.scopeOf(principal);
+    return {
+      all: scope.all,
+      operatorId: principal.userId,
+      lineIds: new Set(scope.all ? [] : scope.lineIds),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Chat } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { chatsInScope, type LineScope } from '../replies/line-scope.js';
 
 /** A chat as the channel names it: unique per connector and line. */
 export interface ChatKey {
@@ -69,10 +70,15 @@ export class ChatsRepository {
     });
   }
 
-  /** Most recently active first. */
-  listForLine(opts: { lineId: string; limit: number; offset: number }): Promise<Chat[]> {
+  /** The chat, if the scope sees it. */
+  findInScope(opts: { id: number; scope: LineScope }): Promise<Chat | null> {
+    return this.db.client.chat.findFirst({ where: { id: opts.id, ...chatsInScope(opts.scope) } });
+  }
+
+  /** The line's chats that the scope sees, most recently active first. */
+  listForLine(opts: { lineId: string; scope: LineScope; limit: number; offset: number }): Promise<Chat[]> {
     return this.db.client.chat.findMany({
-      where: { lineId: opts.lineId },
+      where: { lineId: opts.lineId, ...chatsInScope(opts.scope) },
       orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
       take: opts.limit,
       skip: opts.offset,

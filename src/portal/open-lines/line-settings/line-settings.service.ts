@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import type { QuickAnswer } from '../../../generated/portal-sqlite/client.js';
 import { Clock } from '../../../common/clock.js';
+import { PortalEvents } from '../../events/portal-events.js';
 import { LinesRepository } from '../lines/lines.repository.js';
 import { LineSettingsRepository } from './line-settings.repository.js';
 import { lineSettingsSchema, parseLineSettings, type LineSettings } from './line-settings.js';
@@ -12,6 +13,7 @@ export class LineSettingsService {
     private readonly repo: LineSettingsRepository,
     private readonly lines: LinesRepository,
     private readonly clock: Clock,
+    private readonly events: PortalEvents,
   ) {}
 
   /** The line's settings, defaults filled in. */
@@ -40,7 +42,10 @@ export class LineSettingsService {
   async setOperators(lineId: number, userIds: number[]): Promise<number[]> {
     await this.requireLine(lineId);
     await this.repo.replaceOperators(lineId, [...new Set(userIds)]);
-    return this.repo.listOperatorIds(lineId);
+    const operators = await this.repo.listOperatorIds(lineId);
+    // Open operator streams follow it: who joined the line gets its events, who left no more.
+    await this.events.emit('LineOperatorsChanged', { lineId, userIds: operators });
+    return operators;
   }
 
   quickAnswers(lineId: number): Promise<QuickAnswer[]> {

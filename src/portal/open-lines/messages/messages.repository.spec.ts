@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTestStorage, type TestStorage } from '../../../../test/support/database-module.js';
+import { ALL_LINES, type LineScope } from '../replies/line-scope.js';
 import { MessagesRepository } from './messages.repository.js';
 
 describe(MessagesRepository.name, () => {
@@ -61,6 +62,70 @@ describe(MessagesRepository.name, () => {
 
       const last = await repo.lastOfChats([10, 11, 12]);
       expect(last.map((m) => m.id).sort((x, y) => x - y)).toEqual([first.message.id, other.message.id]);
+    });
+  });
+
+  describe('carriesFile', () => {
+    const onLine = (lineId: string, userId = 50): LineScope => ({ all: false, lineIds: [lineId], userId });
+    let chatOnLine1: number;
+
+    beforeAll(async () => {
+      const at = storage.clock.now();
+      const chat = (externalChatId: string) =>
+        storage.db.client.chat.create({
+          data: { connector: 'c', lineId: '1', externalChatId, blocked: false, createdAt: at, updatedAt: at },
+        });
+      chatOnLine1 = (await chat('files')).id;
+      await repo.insertIncoming(
+        { chatId: chatOnLine1, externalId: 'f1' },
+        { authorId: 1, text: '', fileIds: ['abc', 'live-file'], at },
+      );
+      await repo.insertIncoming(
+        { chatId: chatOnLine1, externalId: 'f2' },
+        { authorId: 1, text: '', fileIds: ['deleted-file'], deletedAt: at, at },
+      );
+      const moved = (await chat('moved')).id;
+      await repo.insertIncoming(
+        { chatId: moved, externalId: 'f3' },
+        { authorId: 1, text: '', fileIds: ['moved-file'], at },
+      );
+      await storage.db.client.session.create({
+        data: {
+          lineId: 2,
+          chatId: moved,
+          status: 'waiting',
+          tried: '[]',
+          noAnswerSent: false,
+          lastCustomerAt: at,
+          ratingAsked: false,
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
+    });
+
+    it("should find a live message's file for the scopes that see its chat only", async () => {
+      expect(await repo.carriesFile({ fileId: 'live-file', scope: ALL_LINES })).toBe(true);
+      expect(await repo.carriesFile({ fileId: 'live-file', scope: onLine('1') })).toBe(true);
+      expect(await repo.carriesFile({ fileId: 'live-file', scope: onLine('2') })).toBe(false);
+    });
+
+    it('should not find the file of a deleted message, for anyone', async () => {
+      expect(await repo.carriesFile({ fileId: 'deleted-file', scope: ALL_LINES })).toBe(false);
+      expect(await repo.carriesFile({ fileId: 'deleted-file', scope: onLine('1') })).toBe(false);
+    });
+
+    it('should match whole ids only, LIKE wildcards included', async () => {
+      for (const fileId of ['a_c', 'ab', 'live', '%']) {
+        expect(await repo.carriesFile({ fileId, scope: ALL_LINES })).toBe(false);
+      }
+    });
+
+    it("should let a line whose session holds the chat see the chat's files", async () => {
+      expect(await repo.carriesFile({ fileId: 'moved-file', scope: onLine('2') })).toBe(true);
+      expect(await repo.carriesFile({ fileId: 'moved-file', scope: onLine('3') })).toBe(false);
+      expect(await repo.carriesFile({ fileId: 'moved-file', scope: onLine('3', 0) })).toBe(false);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Message } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
+import { messagesInScope, type LineScope } from '../replies/line-scope.js';
 
 export type MessageDirection = 'in' | 'out';
 /**
@@ -20,6 +21,19 @@ export interface IncomingRef {
 export interface OutgoingRef {
   id: number;
   chatId: number;
+}
+
+/** Messages read to find one that carries a file: enough unless the id holds LIKE wildcards. */
+const CARRIER_CANDIDATES = 20;
+
+/** The ids in a message's files column (a JSON array of stored file ids). */
+export function fileIdsIn(files: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(files);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -142,6 +156,26 @@ export class MessagesRepository {
       take: opts.limit,
     });
     return rows.reverse();
+  }
+
+  /**
+   * Whether a message the scope sees, not deleted (unless `deletedToo`), carries the stored
+   * file: a file is reachable only through its message, so deleting the message takes the file
+   * away from everyone.
+   */
+  async carriesFile(opts: { fileId: string; scope: LineScope; deletedToo?: boolean }): Promise<boolean> {
+    const rows = await this.db.client.message.findMany({
+      // The files column is a JSON array of ids, so the quoted id matches whole elements only;
+      // but Prisma does not escape LIKE wildcards (_ and %), so each match is checked exactly.
+      where: {
+        files: { contains: JSON.stringify(opts.fileId) },
+        ...(!opts.deletedToo && { deletedAt: null }),
+        ...messagesInScope(opts.scope),
+      },
+      select: { files: true },
+      take: CARRIER_CANDIDATES,
+    });
+    return rows.some((r) => fileIdsIn(r.files).includes(opts.fileId));
   }
 
   /** The newest message of each chat that has one, deleted messages left out. */

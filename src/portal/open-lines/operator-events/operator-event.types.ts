@@ -9,7 +9,8 @@ export type OperatorEventType =
   | 'message.status'
   | 'session.status'
   | 'session.assigned'
-  | 'session.queued';
+  | 'session.queued'
+  | 'line.operators';
 
 /** A chat as events carry it. */
 export function toEventChat(chat: Chat) {

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock.js';
-import type { ChatMessagePayload, MessageStatusPayload, SessionEventPayload } from '../../events/events.js';
+import type {
+  ChatMessagePayload,
+  LineOperatorsPayload,
+  MessageStatusPayload,
+  SessionEventPayload,
+} from '../../events/events.js';
 import { ChatsRepository } from '../chats/chats.repository.js';
 import { OnPortalEvent } from '../listeners/on-portal-event.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
@@ -69,6 +74,19 @@ export class OperatorEventsListener {
       payload: p,
       lineId: String(p.lineId),
       operatorId: p.operatorId,
+      at: this.clock.now(),
+    });
+  }
+
+  /** For the line's operators (the new ones included); each stream applies it to its scope. */
+  @OnPortalEvent('LineOperatorsChanged')
+  async onLineOperators(p: LineOperatorsPayload): Promise<void> {
+    const type: OperatorEventType = 'line.operators';
+    await this.writer.record({
+      type,
+      payload: { lineId: p.lineId, userIds: p.userIds },
+      lineId: String(p.lineId),
+      operatorId: null,
       at: this.clock.now(),
     });
   }

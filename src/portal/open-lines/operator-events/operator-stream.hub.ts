@@ -21,6 +21,22 @@ export function isVisibleTo(audience: StreamAudience, event: OperatorEventRow): 
   return event.lineId !== null && audience.lineIds.has(event.lineId);
 }
 
+/**
+ * The audience after an event: a 'line.operators' event (an admin set the line's operators)
+ * adds its line to an operator who is now among them and takes it from one who is not, so an
+ * open stream follows the change from that event on.
+ */
+export function followLineOperators(audience: StreamAudience, event: OperatorEventRow): StreamAudience {
+  if (audience.all || event.type !== 'line.operators' || event.lineId === null) return audience;
+  const { userIds } = event.payload as { userIds?: unknown };
+  const member = Array.isArray(userIds) && userIds.includes(audience.operatorId);
+  if (member === audience.lineIds.has(event.lineId)) return audience;
+  const lineIds = new Set(audience.lineIds);
+  if (member) lineIds.add(event.lineId);
+  else lineIds.delete(event.lineId);
+  return { ...audience, lineIds };
+}
+
 export interface StreamSubscription {
   close(): void;
 }
@@ -162,9 +178,14 @@ export class OperatorStreamHub implements OnModuleDestroy {
     sub.cursor = Math.max(sub.cursor, to);
   }
 
+  /** Each event is matched against the audience as it stands at that event. */
   private send(sub: Subscriber, rows: OperatorEventRow[]): void {
     if (sub.closed) return;
-    const visible = rows.filter((e) => isVisibleTo(sub.audience, e));
+    const visible: OperatorEventRow[] = [];
+    for (const event of rows) {
+      sub.audience = followLineOperators(sub.audience, event);
+      if (isVisibleTo(sub.audience, event)) visible.push(event);
+    }
     if (visible.length > 0) sub.send(visible);
   }
 

@@ -24,14 +24,12 @@ export class ChatAccessService {
     return this.access.isLineOperator({ lineId: chat.lineId, userId: actor.userId });
   }
 
-  /** What the actor may see: every line for an admin, their own lines for an operator. */
+  /**
+   * What the actor may see: every line for an admin, their own lines (and what is assigned to
+   * them) for an operator. Read per request, so a change of the line's operators counts at once.
+   */
   async scopeOf(actor: Actor): Promise<LineScope> {
     if (actor.role === 'admin') return ALL_LINES;
-    return { all: false, lineIds: await this.access.linesOf(actor.userId) };
-  }
-
-  /** The lines whose events an operator's stream carries. */
-  linesOf(userId: number): Promise<string[]> {
-    return this.access.linesOf(userId);
+    return { all: false, lineIds: await this.access.linesOf(actor.userId), userId: actor.userId };
   }
 }

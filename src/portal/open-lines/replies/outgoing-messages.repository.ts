@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type Message } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
 import type { MessageStatus } from '../messages/messages.repository.js';
+import { messagesInScope, type LineScope } from './line-scope.js';
 
 /** Operators' messages (direction 'out') as the replies room writes them. */
 @Injectable()
@@ -55,6 +56,13 @@ export class OutgoingMessagesRepository {
 
   findById(id: number): Promise<Message | null> {
     return this.db.client.message.findFirst({ where: { id, direction: 'out' } });
+  }
+
+  /** The operator message, if the scope sees its chat. */
+  findInScope(opts: { id: number; scope: LineScope }): Promise<Message | null> {
+    return this.db.client.message.findFirst({
+      where: { id: opts.id, direction: 'out', ...messagesInScope(opts.scope) },
+    });
   }
 
   /** pending → sent, only if still pending (a report of delivery may have come first). */

@@ -1,3 +1,4 @@
+import { ALL_LINES } from '../replies/line-scope.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../common/clock.js';
 import { LineSettingsRepository } from '../line-settings/line-settings.repository.js';
@@ -35,7 +36,12 @@ export class OperatorDeparture {
     const note = `operator ${userId} was ${opts.removed ? 'removed' : 'disabled'}`;
     let handed = 0;
     for (;;) {
-      const held = await this.sessions.list({ operatorId: userId, statuses: HELD_STATUSES, limit: PAGE });
+      const held = await this.sessions.list({
+        scope: ALL_LINES,
+        operatorId: userId,
+        statuses: HELD_STATUSES,
+        limit: PAGE,
+      });
       let moved = 0;
       for (const s of held) if (await this.handOn(s.id, userId, note)) moved += 1;
       handed += moved;

@@ -1,55 +1,54 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { RoutingDecision, Session, SessionHistory } from '../../../generated/portal-sqlite/client.js';
-import { LineSettingsRepository } from '../line-settings/line-settings.repository.js';
+import { ChatAccessService, type Actor } from '../replies/chat-access.service.js';
+import { inScope } from '../replies/line-scope.js';
 import { SessionsRepository, type SessionStatus } from './sessions.repository.js';
-import { SessionsService } from './sessions.service.js';
 
-/** The acting user, as the API's principal names them. */
-export interface SessionReader {
-  userId: number;
-  role: 'admin' | 'operator';
-}
-
-/** What the API reads about sessions, limited to what the caller may see. */
+/**
+ * What the API reads about sessions, limited to what the caller may see (their LineScope, in
+ * the query): a session they may not see answers 404, as if it did not exist.
+ */
 @Injectable()
 export class SessionQueryService {
   constructor(
     private readonly repo: SessionsRepository,
-    private readonly lineOperators: LineSettingsRepository,
-    private readonly sessions: SessionsService,
+    private readonly access: ChatAccessService,
   ) {}
 
   /** Admins see every line; an operator the lines they serve and their own sessions. */
   async list(
-    reader: SessionReader,
+    reader: Actor,
     q: { lineId?: number; status?: SessionStatus; mine?: 'true' | 'false'; limit: number },
   ): Promise<Session[]> {
-    const mine = q.mine === 'true';
-    let lineIds = q.lineId === undefined ? undefined : [q.lineId];
-    if (reader.role !== 'admin' && !mine) {
-      const own = await this.lineOperators.linesOfOperator(reader.userId);
-      lineIds = lineIds ? lineIds.filter((id) => own.includes(id)) : own;
-    }
     return this.repo.list({
-      lineIds,
-      operatorId: mine ? reader.userId : undefined,
+      scope: await this.access.scopeOf(reader),
+      lineId: q.lineId,
+      operatorId: q.mine === 'true' ? reader.userId : undefined,
       statuses: q.status ? [q.status] : undefined,
       limit: q.limit,
     });
   }
 
-  async queue(reader: SessionReader, q: { lineId: number; limit: number }): Promise<Session[]> {
-    if (
-      reader.role !== 'admin' &&
-      !(await this.lineOperators.isOperatorOf({ lineId: q.lineId, userId: reader.userId }))
-    ) {
+  async queue(reader: Actor, q: { lineId: number; limit: number }): Promise<Session[]> {
+    // Lines are no secret (GET /api/lines lists them all), so this is a refusal, not a 404.
+    if (!inScope(await this.access.scopeOf(reader), String(q.lineId))) {
       throw new ForbiddenException(`you are not an operator of line ${q.lineId}`);
     }
     return this.repo.listWaiting({ lineId: q.lineId, limit: q.limit });
   }
 
-  async history(id: number): Promise<{ history: SessionHistory[]; decisions: RoutingDecision[] }> {
-    await this.sessions.get(id);
+  /** The session, or 404 when there is none the reader may see. */
+  async get(reader: Actor, id: number): Promise<Session> {
+    const s = await this.repo.findInScope({ id, scope: await this.access.scopeOf(reader) });
+    if (!s) throw new NotFoundException(`session ${id} does not exist`);
+    return s;
+  }
+
+  async history(
+    reader: Actor,
+    id: number,
+  ): Promise<{ history: SessionHistory[]; decisions: RoutingDecision[] }> {
+    await this.get(reader, id);
     const [history, decisions] = await Promise.all([this.repo.listHistory(id), this.repo.listDecisions(id)]);
     return { history, decisions };
   }

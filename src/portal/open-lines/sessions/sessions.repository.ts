@@ -8,6 +8,7 @@ import {
 import { DatabaseService } from '../../storage/database.service.js';
 import { SqliteWriteError } from '../../storage/sqlite-thread-executor.js';
 import { WriteBatcher } from '../../storage/write-batcher.js';
+import { sessionsInScope, type LineScope } from '../replies/line-scope.js';
 
 export const SESSION_STATUSES = ['new', 'waiting', 'assigned', 'answered', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -102,6 +103,11 @@ export class SessionsRepository {
 
   findById(id: number): Promise<Session | null> {
     return this.db.client.session.findUnique({ where: { id } });
+  }
+
+  /** The session, if the scope sees it. */
+  findInScope(opts: { id: number; scope: LineScope }): Promise<Session | null> {
+    return this.db.client.session.findFirst({ where: { id: opts.id, ...sessionsInScope(opts.scope) } });
   }
 
   /** The chat's open session, on whatever line it is now (a transfer moves it). */
@@ -336,16 +342,18 @@ export class SessionsRepository {
     });
   }
 
-  /** Open sessions, filtered; newest first. */
+  /** Sessions the scope sees, filtered; newest first. */
   list(opts: {
-    lineIds?: number[];
+    scope: LineScope;
+    lineId?: number;
     operatorId?: number;
     statuses?: SessionStatus[];
     limit: number;
   }): Promise<Session[]> {
     return this.db.client.session.findMany({
       where: {
-        ...(opts.lineIds && { lineId: { in: opts.lineIds } }),
+        ...sessionsInScope(opts.scope),
+        ...(opts.lineId !== undefined && { lineId: opts.lineId }),
         ...(opts.operatorId !== undefined && { operatorId: opts.operatorId }),
         ...(opts.statuses && { status: { in: opts.statuses } }),
       },
