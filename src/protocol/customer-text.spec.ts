@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { CUT_MARKER, fitText, MAX_TEXT_LENGTH, normalizeStrings, normalizeText } from './customer-text.js';
+import {
+  CUT_MARKER,
+  findUnstorable,
+  fitText,
+  MAX_TEXT_LENGTH,
+  normalizeStrings,
+  normalizeText,
+} from './customer-text.js';
 import { messageSchema } from './packets.js';
 
 const RTL_OVERRIDE = '\u202e';
@@ -27,6 +34,18 @@ describe('normalizeStrings', () => {
   it('should return the same value when nothing changes', () => {
     const value = { a: ['x', { b: 'y' }] };
     expect(normalizeStrings(value)).toBe(value);
+  });
+});
+
+describe('findUnstorable', () => {
+  it('should name the path of the first string holding NUL or a lone surrogate', () => {
+    expect(findUnstorable({ a: 'ok', b: [{ c: 'x\0' }] })).toBe('b.0.c');
+    expect(findUnstorable({ 'k\ud800': 1 })).toBe('k\ud800');
+    expect(findUnstorable('\udc00')).toBe('');
+  });
+
+  it('should find nothing in storable values, bidi and zero-width characters included', () => {
+    expect(findUnstorable({ a: `👍${RTL_OVERRIDE}${ZERO_WIDTH}`, n: 1, z: null })).toBeNull();
   });
 });
 

@@ -28,6 +28,27 @@ export function normalizeText(text: string): string {
 }
 
 /**
+ * The dotted path of the first string of a JSON value (keys included) that normalizeText would
+ * change, '' for the value itself; null when every string is storable. For edges that can tell
+ * the sender (REST) and so refuse instead of cleaning.
+ */
+export function findUnstorable(value: unknown, path = ''): string | null {
+  const unstorable = (text: string) => {
+    UNSTORABLE.lastIndex = 0;
+    return UNSTORABLE.test(text);
+  };
+  if (typeof value === 'string') return unstorable(value) ? path : null;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (unstorable(key)) return at;
+    const found = findUnstorable(item, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
  * Every string of a JSON value (object keys included) through normalizeText; returns the value
  * itself when nothing changed, so the common case allocates nothing.
  */

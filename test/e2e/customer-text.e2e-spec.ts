@@ -142,6 +142,36 @@ describe('customer text from every edge, stored as acknowledged', () => {
     });
   });
 
+  describe('REST input, whose sender can be told', () => {
+    let portal: TestPortal;
+    let token: string;
+    beforeAll(async () => {
+      portal = await startPortal();
+      token = await login(portal, testAdmin.email, testAdmin.password);
+    });
+    afterAll(async () => {
+      await portal?.close();
+    });
+
+    it.each([
+      ['a NUL', 'Sup\0port'],
+      ['a lone surrogate', 'Sup\ud800port'],
+    ])('should refuse %s with 400 naming the field, storing nothing', async (_name, name) => {
+      const res = await api<{ message: string[] }>(portal, 'POST', '/api/lines', { token, body: { name } });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toEqual([
+        'name: contains NUL or an unpaired surrogate, which cannot be stored',
+      ]);
+      expect((await api<unknown[]>(portal, 'GET', '/api/lines', { token })).body).toEqual([]);
+    });
+
+    it('should keep bidi and zero-width characters', async () => {
+      const name = 'Sup\u202eport\u200b';
+      const res = await api<{ name: string }>(portal, 'POST', '/api/lines', { token, body: { name } });
+      expect(res).toMatchObject({ status: 201, body: { name } });
+    });
+  });
+
   describe("an older server's packet at the portal's Input", () => {
     const keySpec = generateKeySpec('srv1');
     let peer: OlpPeer;
