@@ -125,3 +125,16 @@ describe('failed inbox rows for admins', () => {
     expect((await scrape('wrong-token')).status).toBe(401);
   });
 });
+
+describe('GET /metrics without METRICS_TOKEN', () => {
+  it('should be open, like /health', async () => {
+    const portal = await startPortal();
+    try {
+      const res = await fetch(`${portal.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(new RegExp(`^${GAUGE} 0$`, 'm'));
+    } finally {
+      await portal.close();
+    }
+  });
+});
