@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
+import { InboxRepository } from '../../src/portal/input/inbox/inbox.repository.js';
+import { DatabaseService } from '../../src/portal/storage/database.service.js';
 import { generateKeySpec } from '../../src/protocol/index.js';
 import { olpBody, olpMessage, signedPost } from '../factories/packet.factory.js';
 import { api, login, testAdmin } from '../support/api-client.js';
@@ -10,7 +12,7 @@ import { startPortal, type TestPortal } from '../support/portal.js';
 
 const BIDI_AND_ZERO_WIDTH = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 
-describe('Web UI: bidi controls and zero-width characters of customer text', () => {
+describe('Web UI: customer text shown inert, parked messages replayed', () => {
   const keySpec = generateKeySpec('srv1');
   let peer: OlpPeer;
   let portal: TestPortal;
@@ -19,7 +21,9 @@ describe('Web UI: bidi controls and zero-width characters of customer text', () 
 
   beforeAll(async () => {
     peer = await startOlpPeer({ keySpec, serverId: 'server-test', portalId: 'portal-test' });
-    portal = await startPortal({ env: { OLP_KEYS: keySpec, CONNECTOR_SERVER_URL: peer.url } });
+    portal = await startPortal({
+      env: { OLP_KEYS: keySpec, CONNECTOR_SERVER_URL: peer.url, INBOX_MAX_ATTEMPTS: '1' },
+    });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
@@ -71,5 +75,34 @@ describe('Web UI: bidi controls and zero-width characters of customer text', () 
     expect(shown.filter((t) => BIDI_AND_ZERO_WIDTH.test(t.replace('👩\u200d💻', '')))).toEqual([]);
     expect(await page.locator('.chat-item .chat-name').textContent()).toBe('Eve⟨RLO⟩ Doe');
     expect(await page.locator('.conv-title h2').textContent()).toBe('Eve⟨RLO⟩ Doe');
+  });
+
+  it('should list a parked message on the Alerts page and replay it with its button', async () => {
+    const db = portal.app.get(DatabaseService).client;
+    const message = olpMessage({ chatId: 'parked', text: 'back again' });
+    const [stored] = await portal.app.get(InboxRepository).storePacket({
+      connector: 'telegrambot',
+      line: '1',
+      now: new Date(),
+      messages: [{ chatId: 'parked', messageId: message.message.id, typeMessage: 'message', payload: '{}' }],
+    });
+    await eventually(
+      'the row parked',
+      () => db.inboxMessage.findUniqueOrThrow({ where: { id: stored.id } }),
+      (r) => r.state === 'failed',
+    );
+    await db.inboxMessage.update({ where: { id: stored.id }, data: { payload: JSON.stringify(message) } });
+
+    await page.goto(`${portal.url}/#/alerts`);
+    const row = page.locator(`table.parked tr[data-inbox-id="${stored.id}"]`);
+    await row.waitFor();
+    expect(await page.locator('.alerts li', { hasText: `inbox row ${stored.id}` }).count()).toBe(1);
+    await row.locator('[data-action=replay]').click();
+    await row.waitFor({ state: 'detached' });
+    await eventually(
+      'the replayed row processed',
+      () => db.inboxMessage.findUniqueOrThrow({ where: { id: stored.id } }),
+      (r) => r.state === 'done',
+    );
   });
 });
