@@ -4,6 +4,7 @@ import { ApiModule } from './api/api.module.js';
 import { PortalConfig } from './config.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthController } from '../common/health.js';
+import { Metrics, METRICS_TOKEN, MetricsController } from '../common/metrics.js';
 import { InputModule } from './input/input.module.js';
 import { OpenLinesModule } from './open-lines/open-lines.module.js';
 import { RoutingModule } from './open-lines/routing/routing.module.js';
@@ -28,9 +29,13 @@ export class AppModule {
         InputModule,
         ApiModule,
       ],
-      controllers: [HealthController],
-      providers: [{ provide: PortalConfig, useValue: config }],
-      exports: [PortalConfig],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: PortalConfig, useValue: config },
+        Metrics,
+        { provide: METRICS_TOKEN, useValue: config.metricsToken },
+      ],
+      exports: [PortalConfig, Metrics],
     };
   }
 }

@@ -34,6 +34,7 @@ const schema = z.object({
   STREAM_HEARTBEAT_MS: intFromEnv(15_000, 100),
   STREAM_TOKEN_TTL_SECONDS: intFromEnv(60, 1),
   OPERATOR_EVENTS_RETAIN_HOURS: intFromEnv(72, 1),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_FORMAT: logFormatFromEnv(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
@@ -79,6 +80,8 @@ export class PortalConfig {
     /** Stored events older than this are deleted (by processes running the workers). */
     retainMs: number;
   };
+  /** The bearer token GET /metrics requires; open (like /health) when unset. */
+  readonly metricsToken: string | undefined;
   readonly logFormat: 'json' | 'pretty';
   readonly logLevel: PortalEnv['LOG_LEVEL'];
 
@@ -116,6 +119,7 @@ export class PortalConfig {
       tokenTtlSeconds: env.STREAM_TOKEN_TTL_SECONDS,
       retainMs: env.OPERATOR_EVENTS_RETAIN_HOURS * 3_600_000,
     };
+    this.metricsToken = env.METRICS_TOKEN;
     this.logFormat = env.LOG_FORMAT;
     this.logLevel = env.LOG_LEVEL;
   }

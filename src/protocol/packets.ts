@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fitText, normalizeStrings } from './customer-text.js';
 import { OlpError } from './errors.js';
 
 /** Largest accepted body (413 PACKET_TOO_LARGE past it). */
@@ -66,41 +67,59 @@ export type TypeMessage = (typeof TYPE_MESSAGES)[number];
 export const messageBodySchema = z.looseObject({
   id: olpId,
   date: z.number().int().nonnegative(),
-  text: z.string().max(1_000_000).optional(),
+  // Inbound text beyond MAX_TEXT_LENGTH is cut, not refused: OLP/1 allows it, and refusing a
+  // packet would hold up the sender's whole line (docs/protocol.md, "Customer text: what is kept").
+  text: z.string().max(1_000_000).transform(fitText).optional(),
   files: z.array(fileSchema).max(100).optional(),
   attachments: z.array(attachmentSchema).max(100).optional(),
   failed_big_file: z.boolean().optional(),
 });
 
-export const messageSchema = z.object({
-  type_message: z.enum(TYPE_MESSAGES),
-  user: userSchema,
-  chat: chatSchema,
-  message: messageBodySchema,
-  extra: z.record(z.string(), z.unknown()).optional(),
-  ref: z.record(z.string(), z.unknown()).optional(),
-});
+/**
+ * An inbound item's schema with every string made storable first (normalizeStrings): what the
+ * server queues and what the portal acknowledges pass the same rule.
+ */
+const storable = <S extends z.ZodType>(schema: S) => z.preprocess(normalizeStrings, schema);
+
+export const messageSchema = storable(
+  z.object({
+    type_message: z.enum(TYPE_MESSAGES),
+    user: userSchema,
+    chat: chatSchema,
+    message: messageBodySchema,
+    extra: z.record(z.string(), z.unknown()).optional(),
+    ref: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 export type OlpMessage = z.output<typeof messageSchema>;
 
 const imSchema = z.object({ chat_id: olpId, message_id: olpId });
 
-export const statusItemSchema = z.object({
-  im: imSchema,
-  message: z.object({ id: z.array(olpId).max(100), date: z.number().int().optional() }),
-  chat: z.object({ id: olpId }),
-});
+export const statusItemSchema = storable(
+  z.object({
+    im: imSchema,
+    message: z.object({ id: z.array(olpId).max(100), date: z.number().int().optional() }),
+    chat: z.object({ id: olpId }),
+  }),
+);
 export type OlpStatusItem = z.output<typeof statusItemSchema>;
 
-export const errorItemSchema = z.object({
-  im: imSchema,
-  chat: z.object({ id: olpId }),
-  code: z.string().max(255),
-  message: z.string().max(65536),
-});
+export const errorItemSchema = storable(
+  z.object({
+    im: imSchema,
+    chat: z.object({ id: olpId }),
+    code: z.string().max(255),
+    message: z.string().max(65536),
+  }),
+);
 export type OlpErrorReport = z.output<typeof errorItemSchema>;
 
-export const blockItemSchema = z.object({ chat: z.object({ id: olpId }), user: z.object({ id: olpId }) });
-export const chatNameItemSchema = z.object({ chat: z.object({ id: olpId }), name: z.string().max(1024) });
+export const blockItemSchema = storable(
+  z.object({ chat: z.object({ id: olpId }), user: z.object({ id: olpId }) }),
+);
+export const chatNameItemSchema = storable(
+  z.object({ chat: z.object({ id: olpId }), name: z.string().max(1024) }),
+);
 
 /** Server-to-portal `data` schemas, by command. */
 export const portalCommandData = {
@@ -109,10 +128,12 @@ export const portalCommandData = {
   receivingStatusDelivery: z.array(statusItemSchema).min(1).max(1000),
   receivingStatusReading: z.array(statusItemSchema).min(1).max(1000),
   receivingError: z.array(errorItemSchema).min(1).max(1000),
-  deactivateConnector: z
-    .object({ reason: z.string().max(4096).optional() })
-    .loose()
-    .nullish(),
+  deactivateConnector: storable(
+    z
+      .object({ reason: z.string().max(4096).optional() })
+      .loose()
+      .nullish(),
+  ),
   receivingStatusBlock: z.array(blockItemSchema).min(1).max(1000),
   setChatName: z.array(chatNameItemSchema).min(1).max(1000),
 } as const;

@@ -3,6 +3,10 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { olpMessage } from '../factories/packet.factory.js';
 import type { PortalEventMap } from '../../src/portal/events/events.js';
 import { PortalEvents } from '../../src/portal/events/portal-events.js';
+import { AdminAlertsRepository } from '../../src/portal/open-lines/alerts/admin-alerts.repository.js';
+import { AdminAlertsService } from '../../src/portal/open-lines/alerts/admin-alerts.service.js';
+import { Metrics } from '../../src/common/metrics.js';
+import { FailedInbox } from '../../src/portal/input/inbox/failed-inbox.service.js';
 import { InboxMessageProcessor } from '../../src/portal/input/inbox/inbox-message.processor.js';
 import {
   defaultInboxWorkerOptions,
@@ -142,6 +146,7 @@ describe('Input inbox (database)', () => {
         processor,
         storage.clock,
         storage.config,
+        new AdminAlertsService(new AdminAlertsRepository(db), storage.clock),
         options,
       );
       workers.push(worker);
@@ -231,6 +236,32 @@ describe('Input inbox (database)', () => {
       storage.clock.advance(3_600_000);
       expect(await worker.runDue()).toEqual([]);
       expect(received).toEqual([]);
+    });
+
+    it('should raise an admin alert for a parked message, and process it once replayed', async () => {
+      const worker = newWorker();
+      const replays = new FailedInbox(inbox, worker, new Metrics(), storage.clock);
+      const m = olpMessage({ chatId: 'c1' });
+      step.failures.set(m.message.id, MAX_ATTEMPTS);
+      const [stored] = await store([m]);
+      for (let i = 0; i < MAX_ATTEMPTS; i++) {
+        await worker.runDue();
+        storage.clock.advance(60_000);
+      }
+      expect(await inbox.findById(stored.id)).toMatchObject({ state: 'failed' });
+      const [alert] = await storage.db.client.adminAlert.findMany({ orderBy: { id: 'desc' }, take: 1 });
+      expect(alert).toMatchObject({ kind: 'inbox_failed', connector: 'telegrambot', lineId: null });
+      expect(alert?.message).toContain(`inbox row ${stored.id} (telegrambot line ${lineId} chat c1`);
+      expect(alert?.message).toContain(`step failed for ${m.message.id}`);
+      expect(alert?.message).toContain(`POST /api/inbox/failed/${stored.id}/replay`);
+      expect((await replays.list(10)).map((r) => r.id)).toContain(stored.id);
+
+      expect(await replays.replay(stored.id)).toBe('replayed');
+      expect(await inbox.findById(stored.id)).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(await worker.runDue()).toEqual(['done']);
+      expect(received.map((e) => e.message.message.id)).toEqual([m.message.id]);
+      expect(await replays.replay(stored.id)).toBe('not_failed');
+      expect(await replays.replay(2_000_000_000)).toBe('unknown');
     });
 
     it('should keep the later messages of a chat behind an earlier one that is retrying', async () => {

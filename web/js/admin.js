@@ -425,7 +425,9 @@ async function drawSettings(card, lineId) {
 
 /** Admin: alerts, newest first. @param {HTMLElement} main */
 export async function renderAlerts(main) {
-  const alerts = /** @type {any[]} */ (await api('GET', '/api/alerts?limit=200'));
+  const [alerts, parked] = /** @type {[any[], any[]]} */ (
+    await Promise.all([api('GET', '/api/alerts?limit=200'), api('GET', '/api/inbox/failed?limit=200')])
+  );
   const unread = alerts.filter((a) => !a.readAt).length;
   const markRead = async () => {
     // Up to the newest alert shown: one that arrived since stays unread.
@@ -475,5 +477,59 @@ export async function renderAlerts(main) {
             ),
           ),
     ),
+    parked.length ? parkedMessages(parked, () => renderAlerts(main)) : null,
+  );
+}
+
+/**
+ * Received messages parked failed after their last attempt, each with a Replay button that puts
+ * it back to the inbox worker.
+ * @param {any[]} rows @param {() => Promise<void>} reload
+ */
+function parkedMessages(rows, reload) {
+  const status = statusLine();
+  /** @param {number} id */
+  const replay = async (id) => {
+    try {
+      await api('POST', `/api/inbox/failed/${id}/replay`);
+      await reload();
+    } catch (err) {
+      status.fail(err);
+    }
+  };
+  return h(
+    'div.card',
+    null,
+    h('h2', null, `Parked messages (${rows.length})`),
+    h('p.muted', null, 'Received messages that failed on every attempt. Replay one once its cause is fixed.'),
+    h(
+      'table.parked',
+      null,
+      tableHead('Row', 'Channel', 'Chat', 'Error', ''),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            { 'data-inbox-id': String(r.id) },
+            h('td', null, `#${r.id}`),
+            h('td', null, `${connectorLabel(r.connector)} · line ${r.line}`),
+            h('td', null, h('bdi', null, r.chatId)),
+            h('td.error-text', null, r.lastError ?? ''),
+            h(
+              'td',
+              null,
+              h(
+                'button.secondary',
+                { type: 'button', 'data-action': 'replay', onclick: () => void replay(r.id) },
+                'Replay',
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+    status.el,
   );
 }

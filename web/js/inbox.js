@@ -1,7 +1,7 @@
 import { api, session } from './api.js';
 import { errorText, h, hue, initials, mount, shortTime } from './dom.js';
 import { LiveUpdates } from './live.js';
-import { plainText, renderMarkup } from './markup.js';
+import { inertText, plainText, renderMarkup } from './markup.js';
 import { ops, optional } from './ops.js';
 
 const CONNECTOR_NAMES = /** @type {Record<string, string>} */ ({
@@ -177,7 +177,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
               h(
                 'div.chat-top',
                 null,
-                h('span.chat-name', null, name),
+                h('bdi.chat-name', null, ...inertText(name)),
                 h('time', null, last ? shortTime(last.createdAt) : ''),
               ),
               h(
@@ -185,7 +185,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
                 null,
                 h(
                   'span.preview',
-                  null,
+                  { dir: 'auto' },
                   last?.direction === 'out'
                     ? h('span.you', { title: 'Answered from this line' }, '↩ ')
                     : null,
@@ -336,8 +336,13 @@ export function renderInbox(main, user, lineParam, chatParam) {
         h(
           'div.conv-title',
           null,
-          h('h2', null, customerName(c)),
-          h('span.muted', null, connectorLabel(c.connector), c.name ? ` · ${c.name}` : ''),
+          h('h2', { dir: 'auto' }, ...inertText(customerName(c))),
+          h(
+            'span.muted',
+            null,
+            connectorLabel(c.connector),
+            c.name ? [' · ', h('bdi', null, ...inertText(c.name))] : '',
+          ),
         ),
         sessionActions(),
       ),
@@ -434,7 +439,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
     const out = m.direction === 'out';
     const body = m.deletedAt
       ? h('p.deleted', null, 'Message deleted')
-      : h('div.text', null, ...renderMarkup(m.text));
+      : h('div.text', { dir: 'auto' }, ...renderMarkup(m.text));
     const files = (m.files ?? []).map((/** @type {any} */ f) => fileLink(f));
     const status = out
       ? h(
@@ -559,7 +564,7 @@ export function renderInbox(main, user, lineParam, chatParam) {
     /** @type {[string, unknown][]} */
     const rows = [
       ['Channel', connectorLabel(c.connector)],
-      ['Chat', c.name],
+      ['Chat', c.name ? h('bdi', null, ...inertText(c.name)) : null],
       ['External id', c.externalChatId],
       ['First contact', c.createdAt ? longTime(c.createdAt) : null],
       ['Last activity', c.updatedAt ? longTime(c.updatedAt) : null],
@@ -574,16 +579,16 @@ export function renderInbox(main, user, lineParam, chatParam) {
         'div.customer-card',
         null,
         avatar(customerName(c), 'big'),
-        h('h3', null, customerName(c)),
+        h('h3', { dir: 'auto' }, ...inertText(customerName(c))),
         c.blocked ? h('span.tag.status-failed', null, 'blocked the bot') : null,
       ),
-      c.description ? h('div.description', null, ...renderMarkup(c.description)) : null,
+      c.description ? h('div.description', { dir: 'auto' }, ...renderMarkup(c.description)) : null,
       h(
         'dl',
         null,
         rows
           .filter(([, v]) => v !== null && v !== undefined && v !== '')
-          .map(([k, v]) => [h('dt', null, k), h('dd', null, String(v))]),
+          .map(([k, v]) => [h('dt', null, k), h('dd', null, v instanceof Node ? v : String(v))]),
       ),
       s ? sessionHistory(s) : null,
     );

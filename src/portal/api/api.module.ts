@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module.js';
+import { InputModule } from '../input/input.module.js';
 import { OpenLinesModule } from '../open-lines/open-lines.module.js';
 import { OperatorEventsModule } from '../open-lines/operator-events/operator-events.module.js';
 import { RepliesModule } from '../open-lines/replies/replies.module.js';
@@ -10,6 +11,7 @@ import { OperatorsController } from './operators/operators.controller.js';
 import { SessionActionsService } from './sessions/session-actions.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { AlertsController } from './alerts/alerts.controller.js';
+import { InboxController } from './inbox/inbox.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -45,7 +47,15 @@ import { StreamTokenService } from './stream/stream-token.service.js';
 
 /** The REST API for the operator UI, under /api, behind bearer tokens (see ApiController). */
 @Module({
-  imports: [OpenLinesModule, RoutingModule, FilesModule, OutputModule, RepliesModule, OperatorEventsModule],
+  imports: [
+    InputModule,
+    OpenLinesModule,
+    RoutingModule,
+    FilesModule,
+    OutputModule,
+    RepliesModule,
+    OperatorEventsModule,
+  ],
   controllers: [
     AuthController,
     UsersController,
@@ -53,6 +63,7 @@ import { StreamTokenService } from './stream/stream-token.service.js';
     ConnectorTypesController,
     ConnectorSetupController,
     AlertsController,
+    InboxController,
     ChatsController,
     FilesController,
     SessionsController,

@@ -1,9 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { OpenLinesModule } from '../open-lines/open-lines.module.js';
 import { OutputModule } from '../output/output.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
 import { INPUT_HANDLERS } from './handlers/index.js';
+import { FailedInbox } from './inbox/failed-inbox.service.js';
 import { InboxMessageProcessor } from './inbox/inbox-message.processor.js';
 import { defaultInboxWorkerOptions, INBOX_WORKER_OPTIONS } from './inbox/inbox-worker.options.js';
 import { InboxRepository } from './inbox/inbox.repository.js';
@@ -21,7 +23,7 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
  * durable inbox of received messages and the worker that runs them through the pipelines.
  */
 @Module({
-  imports: [OutputModule, PipelinesModule],
+  imports: [OutputModule, PipelinesModule, OpenLinesModule],
   controllers: [InputController],
   providers: [
     OlpSignatureGuard,
@@ -38,9 +40,10 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     InboxRepository,
     InboxMessageProcessor,
     InboxWorker,
+    FailedInbox,
     { provide: INBOX_WORKER_OPTIONS, useValue: defaultInboxWorkerOptions },
   ],
-  exports: [InboxWorker],
+  exports: [InboxWorker, FailedInbox],
 })
 export class InputModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}

@@ -28,7 +28,9 @@ export class InvalidQueueItem extends Error {
 
 /**
  * Turns items into queue rows, validated against OLP/1 so that the portal never refuses what the
- * queue holds; ids are normalised to strings as the schemas give them.
+ * queue holds. This is where every channel's items enter the queue, so the schemas' customer text
+ * rule applies here (NUL and lone surrogates removed, an over-long text cut: docs/protocol.md);
+ * ids are normalised to strings as the schemas give them.
  */
 export function toQueueInserts(items: InboundItem[]): QueueInsert[] {
   return items.map(({ command, item }, index) => {

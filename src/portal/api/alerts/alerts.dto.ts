@@ -7,7 +7,11 @@ export type ListAlertsQuery = z.output<typeof listAlertsQuery>;
 
 export const alertResponse = z.object({
   id: z.number().int(),
-  kind: z.string().describe('connector_deactivated: the account was connected to another portal or line'),
+  kind: z
+    .string()
+    .describe(
+      'connector_deactivated: the account was connected to another portal or line; inbox_failed: a received message was parked failed (POST /api/inbox/failed/:id/replay)',
+    ),
   connector: z.string().nullable(),
   lineId: z.number().int().nullable(),
   message: z.string(),

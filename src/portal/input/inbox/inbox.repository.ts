@@ -262,6 +262,34 @@ export class InboxRepository {
     return count;
   }
 
+  /** How many rows are parked failed. */
+  countFailed(): Promise<number> {
+    return this.database.client.inboxMessage.count({ where: { state: 'failed' } });
+  }
+
+  /** Rows parked failed, newest first. */
+  async listFailed(opts: { limit: number }): Promise<InboxRow[]> {
+    const rows = await this.database.client.inboxMessage.findMany({
+      where: { state: 'failed' },
+      orderBy: { id: 'desc' },
+      take: opts.limit,
+    });
+    return rows.map(toRow);
+  }
+
+  /**
+   * Puts a failed row back to pending, due now, with its attempts counted from 0 again; false when
+   * the row is not failed. No claim is held on a failed row, so restarting the claim tokens is safe:
+   * a process whose lease ran out long ago could at worst mark done a row it did process.
+   */
+  async requeueFailed(opts: { id: number; now: Date }): Promise<boolean> {
+    const { count } = await this.database.client.inboxMessage.updateMany({
+      where: { id: opts.id, state: 'failed' },
+      data: { state: 'pending', attempts: 0, nextAttemptAt: opts.now },
+    });
+    return count === 1;
+  }
+
   async findById(id: number): Promise<InboxRow | undefined> {
     const row = await this.database.client.inboxMessage.findUnique({ where: { id } });
     return row ? toRow(row) : undefined;

@@ -8,6 +8,8 @@ import {
 } from '@nestjs/common';
 import { Clock } from '../../../common/clock.js';
 import { PortalConfig } from '../../config.js';
+import { AdminAlertsService } from '../../open-lines/alerts/admin-alerts.service.js';
+import { parseRowId } from '../../open-lines/row-id.js';
 import { InboxMessageProcessor } from './inbox-message.processor.js';
 import { InboxRepository, type InboxRow } from './inbox.repository.js';
 import { backoffDelayMs, INBOX_WORKER_OPTIONS, type InboxWorkerOptions } from './inbox-worker.options.js';
@@ -46,6 +48,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly processor: InboxMessageProcessor,
     private readonly clock: Clock,
     private readonly config: PortalConfig,
+    private readonly alerts: AdminAlertsService,
     @Inject(INBOX_WORKER_OPTIONS) private readonly options: InboxWorkerOptions,
   ) {}
 
@@ -225,6 +228,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (row.attempts >= this.config.inboxMaxAttempts) {
         if (!(await this.inbox.markFailed({ ...claim, error }))) return 'lost';
         this.logger.error(`${what} failed for good after ${row.attempts} attempts: ${error}`);
+        await this.raiseAlert(row, `${what} failed after ${row.attempts} attempts and was parked: ${error}`);
         return 'failed';
       }
       const delay = backoffDelayMs(row.attempts, this.options);
@@ -235,6 +239,20 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (err) {
       this.logger.error(`${what} failed (${error}) and the failure could not be recorded: ${describe(err)}`);
       return 'lost';
+    }
+  }
+
+  /** A parked row is an admin's to look at; the row itself is the record, so a failed alert is only logged. */
+  private async raiseAlert(row: InboxRow, message: string): Promise<void> {
+    try {
+      await this.alerts.raise({
+        kind: 'inbox_failed',
+        connector: row.connector,
+        lineId: parseRowId(row.line),
+        message: `${message} (replay: POST /api/inbox/failed/${row.id}/replay)`,
+      });
+    } catch (err) {
+      this.logger.error(`the alert for parked inbox row ${row.id} could not be stored: ${describe(err)}`);
     }
   }
 }

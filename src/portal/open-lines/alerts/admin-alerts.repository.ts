@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { AdminAlert } from '../../../generated/portal-sqlite/client.js';
 import { DatabaseService } from '../../storage/database.service.js';
 
-export type AlertKind = 'connector_deactivated';
+/**
+ * connector_deactivated: the account was connected to another portal or line; inbox_failed: a
+ * received message was parked failed after its last attempt (replayable).
+ */
+export type AlertKind = 'connector_deactivated' | 'inbox_failed';
 
 @Injectable()
 export class AdminAlertsRepository {

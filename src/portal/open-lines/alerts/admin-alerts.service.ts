@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AdminAlert } from '../../../generated/portal-sqlite/client.js';
 import { Clock } from '../../../common/clock.js';
-import { AdminAlertsRepository } from './admin-alerts.repository.js';
+import { AdminAlertsRepository, type AlertKind } from './admin-alerts.repository.js';
 
 @Injectable()
 export class AdminAlertsService {
@@ -9,6 +9,11 @@ export class AdminAlertsService {
     private readonly alerts: AdminAlertsRepository,
     private readonly clock: Clock,
   ) {}
+
+  /** Raises an alert for the admins, dated now. */
+  raise(opts: { kind: AlertKind; connector: string | null; lineId: number | null; message: string }) {
+    return this.alerts.record({ ...opts, at: this.clock.now() });
+  }
 
   /** Newest first. */
   listRecent(limit: number): Promise<AdminAlert[]> {

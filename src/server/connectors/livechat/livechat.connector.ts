@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Clock } from '../../../common/clock.js';
-import type { OlpOutgoing } from '../../../protocol/index.js';
+import { MAX_TEXT_LENGTH, normalizeText, type OlpOutgoing } from '../../../protocol/index.js';
 import { ServerConfig } from '../../config.js';
 import { LinesRepository } from '../../lines/lines.repository.js';
 import {
@@ -37,7 +37,12 @@ const visitorPost = z.discriminatedUnion('type', [
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .optional(),
-    text: z.string().trim().min(1).max(10_000),
+    // The visitor can be told, so an over-long text is refused here rather than cut on queueing;
+    // the limit counts what will be stored (normalised).
+    text: z
+      .string()
+      .transform(normalizeText)
+      .pipe(z.string().trim().min(1).max(MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`)),
   }),
   z.object({ type: z.literal('typing') }),
 ]);
