@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectorFactory } from '../connectors/connector-factory.js';
 import { HookRejected, type HookReply, type HookRequest, type ParsedHook } from '../connectors/connector.js';
-import { LineSettings } from '../lines/line-settings.service.js';
+import { isLineHash, LineSettings } from '../lines/line-settings.service.js';
 import { LinesRepository, type LineRow } from '../lines/lines.repository.js';
 import { Clock } from '../../common/clock.js';
 import { PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
@@ -33,7 +33,9 @@ export class HookService {
   ) {}
 
   async receive(request: HookRequest): Promise<HookReply> {
-    const hash = request.query.h;
+    const hash: unknown = request.query.h;
+    if (hash !== undefined && hash !== '' && !isLineHash(hash))
+      return refusal(400, 'INVALID_HOOK', 'h: not a webhook address (letters, digits, - and _)');
     const row = hash ? await this.lines.findByHash({ hash }) : null;
     if (!row) return refusal(404, 'UNKNOWN_HOOK', 'no line has this webhook address');
     const resolved = this.factory.resolve(row.connector);
