@@ -120,6 +120,22 @@ export class HookRejected extends Error {
 }
 
 /**
+ * A genuine webhook (it passed `verify`) whose delivery the connector cannot use, e.g. an update
+ * that does not match the channel's documented format. It is answered 200, so that the channel
+ * does not resend it forever, and kept as a dead letter with `message` as the reason.
+ */
+export class HookUnusable extends Error {
+  constructor(
+    message: string,
+    /** The channel's id of the delivery, when the body names one. */
+    readonly receiptKey?: string,
+  ) {
+    super(message);
+    this.name = 'HookUnusable';
+  }
+}
+
+/**
  * One channel. A connector is stateless: everything about a line arrives in `ConnectorLine`, and
  * everything durable is kept by the server (settings, queues). Channel-specific extras are the
  * optional methods at the end.

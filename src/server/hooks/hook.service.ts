@@ -1,11 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectorFactory } from '../connectors/connector-factory.js';
-import { HookRejected, type HookReply, type HookRequest, type ParsedHook } from '../connectors/connector.js';
+import {
+  HookRejected,
+  HookUnusable,
+  type HookReply,
+  type HookRequest,
+  type ParsedHook,
+} from '../connectors/connector.js';
 import { isLineHash, LineSettings } from '../lines/line-settings.service.js';
 import { LinesRepository, type LineRow } from '../lines/lines.repository.js';
 import { Clock } from '../../common/clock.js';
-import { PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
+import { InvalidQueueItem, PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
 import { Wakeup } from '../workers/wakeup.js';
+import { HookDeadLettersRepository } from './hook-dead-letters.repository.js';
 import { HookReceiptsRepository } from './hook-receipts.repository.js';
 
 const refusal = (status: number, code: string, message: string): HookReply => ({
@@ -16,7 +23,9 @@ const refusal = (status: number, code: string, message: string): HookReply => ({
 /**
  * The one entry for every channel's webhooks: the hash names the line, the line's connector
  * verifies and parses the request, and the resulting items are queued for the portal before the
- * channel gets its answer. Nothing is stored for a request that fails any step.
+ * channel gets its answer. Nothing is stored for a request that fails verification; a verified
+ * one that cannot be used is kept as a dead letter and answered 200, so the channel does not
+ * resend it forever. Only a failure of the server itself (its storage) is answered 5xx.
  */
 @Injectable()
 export class HookService {
@@ -28,6 +37,7 @@ export class HookService {
     private readonly settings: LineSettings,
     private readonly queue: PortalQueue,
     private readonly receipts: HookReceiptsRepository,
+    private readonly deadLetters: HookDeadLettersRepository,
     private readonly clock: Clock,
     private readonly wakeup: Wakeup,
   ) {}
@@ -47,6 +57,11 @@ export class HookService {
     const line = await this.settings.open(row, channel);
     try {
       await connector.verify(line, request);
+    } catch (err) {
+      if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
+      throw err;
+    }
+    try {
       const parsed = await connector.parse(line, request);
       const target = await this.targetLine(row, parsed);
       if (parsed.receiptKey === undefined) await this.queue.enqueue(target.id, parsed.items);
@@ -54,8 +69,32 @@ export class HookService {
       return parsed.reply ?? { status: 200, body: { ok: true } };
     } catch (err) {
       if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
+      if (err instanceof HookUnusable) return this.keepUnusable(row, request, err.message, err.receiptKey);
+      // Items OLP would refuse: the portal could never take them, so retrying gains nothing.
+      if (err instanceof InvalidQueueItem) return this.keepUnusable(row, request, err.message);
       throw err;
     }
+  }
+
+  /** Keeps a verified delivery that cannot be used, with the reason; a storage failure still throws (5xx). */
+  private async keepUnusable(
+    row: LineRow,
+    request: HookRequest,
+    reason: string,
+    receiptKey?: string,
+  ): Promise<HookReply> {
+    const id = await this.deadLetters.add({
+      lineRef: row.id,
+      receiptKey: receiptKey ?? null,
+      reason,
+      // JSON escapes NUL and lone surrogates, which a PostgreSQL text column would refuse.
+      body: JSON.stringify(request.body ?? null),
+      now: this.clock.now(),
+    });
+    this.logger.warn(
+      `${row.connector} line ${row.lineId} (portal ${row.portalId}): a webhook it cannot use is kept as dead letter #${id}: ${reason}`,
+    );
+    return { status: 200, body: { ok: true } };
   }
 
   /**
