@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Housekeeping } from '../../../src/server/workers/housekeeping.js';
 import { tgMessage, tgUpdate } from '../../factories/telegram.factory.js';
 import { BOT, startTelegramFixture, type TelegramFixture } from './telegram-fixture.js';
 
@@ -113,6 +114,15 @@ describe('Telegram updates the connector cannot use', () => {
     expect(await f.server.db.queueItem.count()).toBe(1);
     expect(await f.server.db.hookDeadLetter.count()).toBe(1);
     await f.server.db.queueItem.deleteMany();
+  });
+
+  it('should forget dead letters past the retention, in housekeeping', async () => {
+    await f.deliver(BOT.token, { update_id: id, message: 'hello' });
+    const housekeeping = f.server.app.get(Housekeeping);
+    expect((await housekeeping.run()).hookDeadLetters).toBe(0);
+    f.server.clock.advance(f.server.config.queue.deadLetterRetentionMs + 1);
+    expect((await housekeeping.run()).hookDeadLetters).toBe(1);
+    expect(await f.server.db.hookDeadLetter.count()).toBe(0);
   });
 
   it('should answer 5xx, so that Telegram resends it, when the dead letter cannot be stored', async () => {
