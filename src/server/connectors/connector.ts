@@ -121,8 +121,8 @@ export class HookRejected extends Error {
 
 /**
  * A genuine webhook (it passed `verify`) whose delivery the connector cannot use, e.g. an update
- * that does not match the channel's documented format. It is answered 200, so that the channel
- * does not resend it forever, and kept as a dead letter with `message` as the reason.
+ * that does not match the channel's documented format; `message` is the reason. How it is
+ * answered depends on the connector's `keepUnusable`.
  */
 export class HookUnusable extends Error {
   constructor(
@@ -141,6 +141,13 @@ export class HookUnusable extends Error {
  * optional methods at the end.
  */
 export interface Connector {
+  /**
+   * The channel resends a delivery that is not answered 2xx (Telegram): a verified delivery the
+   * connector cannot use (HookUnusable, or items OLP would refuse) is then answered 200 and kept
+   * as a dead letter with the reason, instead of being resent forever. Without it, such a
+   * delivery is refused with 400 naming the problem (the sender sees it), and nothing is stored.
+   */
+  readonly keepUnusable?: boolean;
   /** Checks that a webhook really comes from the channel (signature, secret token), or throws HookRejected. */
   verify(line: ConnectorLine, request: HookRequest): Promise<void>;
   /** Turns a verified webhook into OLP items for the portal. */

@@ -24,8 +24,9 @@ const refusal = (status: number, code: string, message: string): HookReply => ({
  * The one entry for every channel's webhooks: the hash names the line, the line's connector
  * verifies and parses the request, and the resulting items are queued for the portal before the
  * channel gets its answer. Nothing is stored for a request that fails verification; a verified
- * one that cannot be used is kept as a dead letter and answered 200, so the channel does not
- * resend it forever. Only a failure of the server itself (its storage) is answered 5xx.
+ * one that cannot be used is refused with 400, or, for a channel that would resend it forever
+ * (`Connector.keepUnusable`), kept as a dead letter and answered 200. Only a failure of the
+ * server itself (its storage) is answered 5xx.
  */
 @Injectable()
 export class HookService {
@@ -61,17 +62,21 @@ export class HookService {
       if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
       throw err;
     }
+    let parsed: ParsedHook | undefined;
     try {
-      const parsed = await connector.parse(line, request);
+      parsed = await connector.parse(line, request);
       const target = await this.targetLine(row, parsed);
       if (parsed.receiptKey === undefined) await this.queue.enqueue(target.id, parsed.items);
       else await this.enqueueOnce(target.id, parsed.receiptKey, parsed);
       return parsed.reply ?? { status: 200, body: { ok: true } };
     } catch (err) {
       if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
-      if (err instanceof HookUnusable) return this.keepUnusable(row, request, err.message, err.receiptKey);
-      // Items OLP would refuse: the portal could never take them, so retrying gains nothing.
-      if (err instanceof InvalidQueueItem) return this.keepUnusable(row, request, err.message);
+      // Items OLP would refuse count as unusable too: the portal could never take them.
+      if (err instanceof HookUnusable || err instanceof InvalidQueueItem) {
+        if (!connector.keepUnusable) return refusal(400, 'HOOK_REJECTED', err.message);
+        const receiptKey = err instanceof HookUnusable ? err.receiptKey : parsed?.receiptKey;
+        return this.keepUnusable(row, request, err.message, receiptKey);
+      }
       throw err;
     }
   }

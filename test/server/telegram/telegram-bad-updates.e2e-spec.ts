@@ -108,6 +108,15 @@ describe('Telegram updates the connector cannot use', () => {
     ]);
   });
 
+  it('should keep an update whose items OLP would refuse as a dead letter', async () => {
+    const update = withMessage({ from: { id: 5, first_name: 'x'.repeat(2000) } });
+    expect((await f.deliver(BOT.token, update)).status).toBe(200);
+    expect(await f.server.db.queueItem.count()).toBe(0);
+    expect(await f.server.db.hookDeadLetter.findMany()).toEqual([
+      expect.objectContaining({ receiptKey: `update:${id}`, reason: expect.stringContaining('user.name') }),
+    ]);
+  });
+
   it('should still take a good update after bad ones', async () => {
     await f.deliver(BOT.token, { update_id: id, message: 'hello' });
     expect((await f.deliver(BOT.token, tgUpdate({ text: 'fine' }))).status).toBe(200);

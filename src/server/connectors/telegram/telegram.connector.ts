@@ -72,6 +72,9 @@ const messageIds = (item: OlpOutgoing): string[] => {
  * refusals are reported to the portal with the Telegram error code.
  */
 export class TelegramConnector implements Connector {
+  /** Telegram resends an update that is not answered 2xx, for about a day, blocking the ones after it. */
+  readonly keepUnusable = true;
+
   constructor(
     private readonly api: TelegramApi,
     private readonly links: TelegramFileLinks,
