@@ -6,6 +6,17 @@ import type { PortalStandIn } from '../support/portal-stand-in.js';
 import { addLine, startServer, type TestServer } from '../support/server.js';
 import { Visitor } from './visitor.js';
 
+/** A small seeded PRNG (mulberry32), so a failing body can be found again from the seed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 interface Refusal {
   ok: false;
   error: { code: string; message: string }[];
@@ -59,6 +70,45 @@ describe('live chat endpoints with bad input', () => {
       expect(await server.db.liveChatVisitor.count()).toBe(0);
     },
   );
+
+  it('should answer 201 or a 400 naming the field for 300 seeded random bodies, storing only what it took', async () => {
+    const random = seeded(0x5eed);
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const junk = (depth: number): unknown =>
+      pick<() => unknown>([
+        () => null,
+        () => random() < 0.5,
+        () => Math.floor(random() * 2 ** 40) - 2 ** 39,
+        () => random() * 1e6,
+        () =>
+          String.fromCharCode(
+            ...Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 0xd7ff)),
+          ),
+        () =>
+          pick(['Ann', 'https://shop.example/', '', ' ', 'javascript:alert(1)', '\u0000', 'x'.repeat(3000)]),
+        () => (depth > 2 ? 1 : Array.from({ length: Math.floor(random() * 3) }, () => junk(depth + 1))),
+        () =>
+          depth > 2
+            ? 1
+            : { name: junk(depth + 1), url: junk(depth + 1), [pick(['x', '__proto__x'])]: junk(depth + 1) },
+      ])();
+    let taken = 0;
+    for (let i = 0; i < 300; i++) {
+      // Fields are often absent or well-formed, so that a bad one is often the only bad one.
+      const control = (good: string) => good + String.fromCharCode(Math.floor(random() * 32));
+      const field = (good: string) => pick([undefined, good, control(good), junk(1)]);
+      const body = random() < 0.7 ? { name: field('Ann'), url: field('https://shop.example/') } : junk(0);
+      const res = await start(encodeURIComponent(line.hash), JSON.stringify(body));
+      if (res.status === 201) {
+        taken++;
+        continue;
+      }
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(res.body.error[0].message).toMatch(/^(name|url|body): /);
+    }
+    expect(await server.db.liveChatVisitor.count()).toBe(taken);
+    await server.db.liveChatVisitor.deleteMany();
+  });
 
   it('should refuse a start body that is not JSON with 400', async () => {
     for (const body of ['{', '{"name":', '\u0000', '']) {
