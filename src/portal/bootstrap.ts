@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger } from '../common/logger.js';
+import { useStrictJson } from '../common/strict-json.js';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import { AppModule } from './app.module.js';
 import { type PortalConfig } from './config.js';
@@ -22,6 +23,7 @@ export async function createPortalApp(config: PortalConfig): Promise<NestFastify
   );
   app.enableShutdownHooks();
   await registerSecurityHeaders(app);
+  useStrictJson(app);
   // Operators' uploads (POST /api/uploads) arrive as the raw bytes; FilesService streams them
   // into the file store, which enforces FILE_MAX_BYTES, so the body is not buffered here.
   app

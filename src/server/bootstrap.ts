@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger } from '../common/logger.js';
+import { useStrictJson } from '../common/strict-json.js';
 import { keepOlpReplyShape } from '../common/olp-http.js';
 import { MAX_BODY_BYTES } from '../protocol/index.js';
 import { ServerAppModule, type ServerAppOptions } from './app.module.js';
@@ -19,6 +20,7 @@ export async function createServerApp(
     { rawBody: true, logger: createLogger(config.logFormat, config.logLevel), bufferLogs: true },
   );
   app.enableShutdownHooks();
+  useStrictJson(app);
   // Refusals Fastify makes before Nest runs get the OLP reply shape too. Not on /hook: a connector's
   // own answers to its channel must go out as it wrote them.
   keepOlpReplyShape(app.getHttpAdapter().getInstance(), (req) => req.routeOptions.url === '/olp/v1/portal');

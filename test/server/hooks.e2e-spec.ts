@@ -78,6 +78,17 @@ describe('/hook?h=<line hash>', () => {
     expect(await stored()).toBe(0);
   });
 
+  it('should refuse items OLP would refuse with 400 naming the field, storing nothing', async () => {
+    const res = await hook(f.line.hash, { messages: [{ user: 'u1', id: '100', text: 'no chat' }] });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: [{ code: 'HOOK_REJECTED', message: expect.stringContaining('chat.id') }],
+    });
+    expect(await stored()).toBe(0);
+    expect(await f.server.db.hookDeadLetter.count()).toBe(0);
+  });
+
   it('should refuse a body that is not JSON, storing nothing', async () => {
     const res = await hook(f.line.hash, '{"messages": [');
     expect(res.status).toBe(400);

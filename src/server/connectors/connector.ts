@@ -120,11 +120,34 @@ export class HookRejected extends Error {
 }
 
 /**
+ * A genuine webhook (it passed `verify`) whose delivery the connector cannot use, e.g. an update
+ * that does not match the channel's documented format; `message` is the reason. How it is
+ * answered depends on the connector's `keepUnusable`.
+ */
+export class HookUnusable extends Error {
+  constructor(
+    message: string,
+    /** The channel's id of the delivery, when the body names one. */
+    readonly receiptKey?: string,
+  ) {
+    super(message);
+    this.name = 'HookUnusable';
+  }
+}
+
+/**
  * One channel. A connector is stateless: everything about a line arrives in `ConnectorLine`, and
  * everything durable is kept by the server (settings, queues). Channel-specific extras are the
  * optional methods at the end.
  */
 export interface Connector {
+  /**
+   * The channel resends a delivery that is not answered 2xx (Telegram): a verified delivery the
+   * connector cannot use (HookUnusable, or items OLP would refuse) is then answered 200 and kept
+   * as a dead letter with the reason, instead of being resent forever. Without it, such a
+   * delivery is refused with 400 naming the problem (the sender sees it), and nothing is stored.
+   */
+  readonly keepUnusable?: boolean;
   /** Checks that a webhook really comes from the channel (signature, secret token), or throws HookRejected. */
   verify(line: ConnectorLine, request: HookRequest): Promise<void>;
   /** Turns a verified webhook into OLP items for the portal. */

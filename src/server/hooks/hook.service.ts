@@ -1,11 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectorFactory } from '../connectors/connector-factory.js';
-import { HookRejected, type HookReply, type HookRequest, type ParsedHook } from '../connectors/connector.js';
-import { LineSettings } from '../lines/line-settings.service.js';
+import {
+  HookRejected,
+  HookUnusable,
+  type HookReply,
+  type HookRequest,
+  type ParsedHook,
+} from '../connectors/connector.js';
+import { isLineHash, LineSettings } from '../lines/line-settings.service.js';
 import { LinesRepository, type LineRow } from '../lines/lines.repository.js';
 import { Clock } from '../../common/clock.js';
-import { PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
+import { InvalidQueueItem, PortalQueue, toQueueInserts } from '../queue/portal-queue.service.js';
 import { Wakeup } from '../workers/wakeup.js';
+import { HookDeadLettersRepository } from './hook-dead-letters.repository.js';
 import { HookReceiptsRepository } from './hook-receipts.repository.js';
 
 const refusal = (status: number, code: string, message: string): HookReply => ({
@@ -16,7 +23,10 @@ const refusal = (status: number, code: string, message: string): HookReply => ({
 /**
  * The one entry for every channel's webhooks: the hash names the line, the line's connector
  * verifies and parses the request, and the resulting items are queued for the portal before the
- * channel gets its answer. Nothing is stored for a request that fails any step.
+ * channel gets its answer. Nothing is stored for a request that fails verification; a verified
+ * one that cannot be used is refused with 400, or, for a channel that would resend it forever
+ * (`Connector.keepUnusable`), kept as a dead letter and answered 200. Only a failure of the
+ * server itself (its storage) is answered 5xx.
  */
 @Injectable()
 export class HookService {
@@ -28,12 +38,15 @@ export class HookService {
     private readonly settings: LineSettings,
     private readonly queue: PortalQueue,
     private readonly receipts: HookReceiptsRepository,
+    private readonly deadLetters: HookDeadLettersRepository,
     private readonly clock: Clock,
     private readonly wakeup: Wakeup,
   ) {}
 
   async receive(request: HookRequest): Promise<HookReply> {
-    const hash = request.query.h;
+    const hash: unknown = request.query.h;
+    if (hash !== undefined && hash !== '' && !isLineHash(hash))
+      return refusal(400, 'INVALID_HOOK', 'h: not a webhook address (letters, digits, - and _)');
     const row = hash ? await this.lines.findByHash({ hash }) : null;
     if (!row) return refusal(404, 'UNKNOWN_HOOK', 'no line has this webhook address');
     const resolved = this.factory.resolve(row.connector);
@@ -45,15 +58,48 @@ export class HookService {
     const line = await this.settings.open(row, channel);
     try {
       await connector.verify(line, request);
-      const parsed = await connector.parse(line, request);
+    } catch (err) {
+      if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
+      throw err;
+    }
+    let parsed: ParsedHook | undefined;
+    try {
+      parsed = await connector.parse(line, request);
       const target = await this.targetLine(row, parsed);
       if (parsed.receiptKey === undefined) await this.queue.enqueue(target.id, parsed.items);
       else await this.enqueueOnce(target.id, parsed.receiptKey, parsed);
       return parsed.reply ?? { status: 200, body: { ok: true } };
     } catch (err) {
       if (err instanceof HookRejected) return refusal(err.status, 'HOOK_REJECTED', err.message);
+      // Items OLP would refuse count as unusable too: the portal could never take them.
+      if (err instanceof HookUnusable || err instanceof InvalidQueueItem) {
+        if (!connector.keepUnusable) return refusal(400, 'HOOK_REJECTED', err.message);
+        const receiptKey = err instanceof HookUnusable ? err.receiptKey : parsed?.receiptKey;
+        return this.keepUnusable(row, request, err.message, receiptKey);
+      }
       throw err;
     }
+  }
+
+  /** Keeps a verified delivery that cannot be used, with the reason; a storage failure still throws (5xx). */
+  private async keepUnusable(
+    row: LineRow,
+    request: HookRequest,
+    reason: string,
+    receiptKey?: string,
+  ): Promise<HookReply> {
+    const id = await this.deadLetters.add({
+      lineRef: row.id,
+      receiptKey: receiptKey ?? null,
+      reason,
+      // JSON escapes NUL and lone surrogates, which a PostgreSQL text column would refuse.
+      body: JSON.stringify(request.body ?? null),
+      now: this.clock.now(),
+    });
+    this.logger.warn(
+      `${row.connector} line ${row.lineId} (portal ${row.portalId}): a webhook it cannot use is kept as dead letter #${id}: ${reason}`,
+    );
+    return { status: 200, body: { ok: true } };
   }
 
   /**

@@ -6,6 +6,14 @@ import { ServerConfig } from '../config.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { LinesRepository, type LineKey, type LineRow } from './lines.repository.js';
 
+/**
+ * Whether a value can be a line's webhook hash (base64url, as newHash makes them): anything else
+ * is refused before it reaches the database, which may not take it (PostgreSQL refuses NUL).
+ */
+export function isLineHash(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w-]{1,128}$/.test(value);
+}
+
 /** Connection parameters of connector lines: sealed at rest, opened into a ConnectorLine for the connector. */
 @Injectable()
 export class LineSettings {

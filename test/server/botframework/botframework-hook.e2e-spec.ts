@@ -142,6 +142,7 @@ describe('Bot Framework activities at /hook', () => {
       ],
       ['an expired token', { expiresIn: -600 }],
       ['a token signed with a key the metadata does not name', { unknownKey: true }],
+      ['a token that names no signing key, whose endorsements cannot be told', { noKid: true }],
     ])('should refuse %s with 401, storing nothing', async (_name, opts) => {
       const res = await post(messageActivity({ serviceUrl: f.bf.serviceUrl }), opts);
       expect(res.status).toBe(401);
@@ -165,6 +166,27 @@ describe('Bot Framework activities at /hook', () => {
       });
       expect(res.status).toBe(403);
       expect(await stored()).toEqual({ items: 0, lines: 1 });
+    });
+
+    it('should refuse an activity of a channel its signing key is not endorsed for with 403, storing nothing', async () => {
+      // Keys are read on the first activity, so the stand-in publishes this list.
+      f.bf.endorsements = ['msteams'];
+      const res = await post(messageActivity({ serviceUrl: f.bf.serviceUrl, channelId: 'webchat' }));
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({
+        ok: false,
+        error: [{ code: 'HOOK_REJECTED', message: expect.stringContaining('"webchat"') }],
+      });
+      expect(await stored()).toEqual({ items: 0, lines: 1 });
+      // The same key signs for the channel it is endorsed for.
+      const taken = await post(messageActivity({ serviceUrl: f.bf.serviceUrl, channelId: 'msteams' }));
+      expect(taken.status).toBe(200);
+      expect(await stored()).toEqual({ items: 1, lines: 2 });
+    });
+
+    it('should take an activity signed with a key that lists no endorsements', async () => {
+      f.bf.endorsements = null;
+      expect((await post(messageActivity({ serviceUrl: f.bf.serviceUrl }))).status).toBe(200);
     });
 
     it('should refuse a body that is not an Activity with 400, storing nothing', async () => {

@@ -150,9 +150,10 @@ describe('Telegram connector', () => {
       expect(await f.server.db.queueItem.count()).toBe(1);
     });
 
-    it('should refuse a body that is not an Update', async () => {
-      expect((await f.deliver(BOT.token, { hello: 'world' })).status).toBe(400);
+    it('should keep a body that is not an Update as a dead letter, queueing nothing', async () => {
+      expect((await f.deliver(BOT.token, { hello: 'world' })).status).toBe(200);
       expect(await f.server.db.queueItem.count()).toBe(0);
+      expect(await f.server.db.hookDeadLetter.count()).toBe(1);
     });
 
     it('should turn /start into command_start', async () => {

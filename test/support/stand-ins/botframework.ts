@@ -25,6 +25,8 @@ export interface SignOptions {
   serviceUrl?: string | null;
   /** Sign with a key the key set does not publish. */
   unknownKey?: boolean;
+  /** Leave the kid out of the header (the published key still verifies the signature). */
+  noKid?: boolean;
 }
 
 const ISSUER = 'https://api.botframework.com';
@@ -48,6 +50,8 @@ export class BotFrameworkStandIn {
   readonly failNext: number[] = [];
   /** Lifetime of issued tokens, seconds. */
   tokenLifetime = 3600;
+  /** The channels the key set endorses the signing key for; null publishes the key without the list. */
+  endorsements: string[] | null = ['msteams', 'webchat', 'skype'];
   private readonly tokens = new Set<string>();
   private kid = '';
   private key?: CryptoKey;
@@ -107,7 +111,11 @@ export class BotFrameworkStandIn {
     const now = Math.floor(this.clock.nowMs() / 1000);
     const serviceUrl = opts.serviceUrl === undefined ? activity.serviceUrl : opts.serviceUrl;
     const token = await new SignJWT(serviceUrl === null ? {} : { serviceurl: serviceUrl })
-      .setProtectedHeader({ alg: 'RS256', kid: opts.unknownKey ? randomUUID() : this.kid, typ: 'JWT' })
+      .setProtectedHeader({
+        alg: 'RS256',
+        ...(!opts.noKid && { kid: opts.unknownKey ? randomUUID() : this.kid }),
+        typ: 'JWT',
+      })
       .setIssuer(opts.issuer ?? ISSUER)
       .setAudience(opts.appId)
       .setNotBefore(now - 300)
@@ -144,7 +152,8 @@ export class BotFrameworkStandIn {
       });
     }
     if (req.method === 'GET' && path === '/v1/.well-known/keys') {
-      return this.reply(res, 200, { keys: [{ ...this.jwk, endorsements: ['msteams', 'webchat', 'skype'] }] });
+      const endorsed = this.endorsements && { endorsements: this.endorsements };
+      return this.reply(res, 200, { keys: [{ ...this.jwk, ...endorsed }] });
     }
     if (req.method === 'POST' && path === '/botframework.com/oauth2/v2.0/token') return this.token(raw, res);
     const api = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);

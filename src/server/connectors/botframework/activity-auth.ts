@@ -14,6 +14,8 @@ const METADATA_TTL_MS = 24 * 3_600_000;
 
 const metadataSchema = z.looseObject({ jwks_uri: z.url() });
 
+type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
+
 /** Token failures that mean "not from the Bot Connector": answered 401. */
 const REFUSED_TOKEN_ERRORS = [
   errors.JWTExpired,
@@ -32,11 +34,12 @@ const REFUSED_TOKEN_ERRORS = [
  * authentication spec asks: RS256, signed by a key of the set that the OpenID metadata names
  * (read through `jose`'s remote key set, which caches the keys and reloads them for an unknown
  * kid), issuer https://api.botframework.com, audience the bot's app id, not expired, and a
- * `serviceUrl` claim, when there is one, equal to the activity's serviceUrl. Shared by every
- * line: the key set does not depend on the bot.
+ * `serviceUrl` claim, when there is one, equal to the activity's serviceUrl, and a signing key
+ * endorsed for the activity's channelId (the key set lists, per key, the channels it may sign
+ * for). Shared by every line: the key set does not depend on the bot.
  */
 export class ActivityAuth {
-  private keys?: { set: Promise<JWTVerifyGetKey>; readAt: number };
+  private keys?: { set: Promise<RemoteKeySet>; readAt: number };
 
   constructor(
     private readonly metadataUrl: string,
@@ -45,14 +48,25 @@ export class ActivityAuth {
 
   async verify(
     authorization: string | undefined,
-    expected: { appId: string; serviceUrl: string },
+    expected: { appId: string; serviceUrl: string; channelId: string },
   ): Promise<void> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
     if (!token) throw new HookRejected(401, 'a Bot Connector bearer token is required');
     const keys = await this.keySet();
+    let endorsements: unknown;
+    // The remote set picks the key by kid; its JWK (with `endorsements`) is read from the same set.
+    const signingKey: JWTVerifyGetKey = async (header, jws) => {
+      // Without a kid the endorsements could not be told; the Bot Connector always names its key.
+      if (header.kid === undefined)
+        throw new errors.JWKSNoMatchingKey('the token names no signing key (kid)');
+      const key = await keys(header, jws);
+      const jwk = keys.jwks()?.keys.find((k) => k.kid === header.kid) as Record<string, unknown> | undefined;
+      endorsements = jwk?.endorsements;
+      return key;
+    };
     let claims: Record<string, unknown>;
     try {
-      ({ payload: claims } = await jwtVerify(token, keys, {
+      ({ payload: claims } = await jwtVerify(token, signingKey, {
         issuer: BOT_CONNECTOR_ISSUER,
         audience: expected.appId,
         algorithms: ['RS256'],
@@ -74,9 +88,20 @@ export class ActivityAuth {
     ) {
       throw new HookRejected(403, 'the token was issued for another serviceUrl than the activity names');
     }
+    // An activity without a channelId claims no channel (it is refused later as not an Activity).
+    if (
+      Array.isArray(endorsements) &&
+      expected.channelId !== '' &&
+      !endorsements.includes(expected.channelId)
+    ) {
+      throw new HookRejected(
+        403,
+        `the signing key is not endorsed for channel "${expected.channelId}" that the activity names`,
+      );
+    }
   }
 
-  private keySet(): Promise<JWTVerifyGetKey> {
+  private keySet(): Promise<RemoteKeySet> {
     const now = this.clock.nowMs();
     if (!this.keys || now - this.keys.readAt >= METADATA_TTL_MS) {
       const set = this.readMetadata();
@@ -89,7 +114,7 @@ export class ActivityAuth {
     return this.keys.set;
   }
 
-  private async readMetadata(): Promise<JWTVerifyGetKey> {
+  private async readMetadata(): Promise<RemoteKeySet> {
     const res = await fetch(this.metadataUrl, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok)
       throw new Error(`Bot Framework OpenID metadata: HTTP ${res.status} from ${this.metadataUrl}`);

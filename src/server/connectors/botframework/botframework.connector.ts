@@ -57,10 +57,11 @@ export class BotframeworkConnector implements Connector {
   async verify(line: ConnectorLine, request: HookRequest): Promise<void> {
     const creds = credentialsOf(line.settings);
     if (!creds) throw new HookRejected(403, 'the line has no Bot Framework app id yet');
-    const serviceUrl = (request.body as { serviceUrl?: unknown } | null)?.serviceUrl;
+    const { serviceUrl, channelId } = (request.body ?? {}) as { serviceUrl?: unknown; channelId?: unknown };
     await this.services.auth.verify(request.headers.authorization, {
       appId: creds.appId,
       serviceUrl: typeof serviceUrl === 'string' ? serviceUrl : '',
+      channelId: typeof channelId === 'string' ? channelId : '',
     });
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { Clock } from '../../../common/clock.js';
+import { isLineHash } from '../../lines/line-settings.service.js';
 import { LinesRepository, type LineRow } from '../../lines/lines.repository.js';
 import { LiveChatSessions, SessionRefused, type VisitorSession } from './livechat-sessions.js';
 import { LIVECHAT } from './livechat.connector.js';
@@ -19,10 +20,24 @@ export class VisitorRefused extends Error {
   }
 }
 
+/** Control characters (NUL among them, which PostgreSQL text refuses) have no place in a name or address. */
+const hasControl = (s: string) => [...s].some((c) => c < ' ' || c === '\u007f');
+const noControl = { error: 'must not contain control characters' };
+
 export const startRequest = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    url: z.url().max(2000).optional(),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((s) => !hasControl(s), noControl)
+      .optional(),
+    url: z
+      .url()
+      .max(2000)
+      .refine((s) => !hasControl(s), noControl)
+      .optional(),
   })
   .nullish()
   .transform((v) => v ?? {});
@@ -84,6 +99,12 @@ export class LiveChatVisitors {
   }
 
   private async line(hash: string): Promise<LineRow> {
+    if (!isLineHash(hash))
+      throw new VisitorRefused(
+        400,
+        'INVALID_REQUEST',
+        'hash: not a live chat address (letters, digits, - and _)',
+      );
     const line = await this.lines.findByHash({ hash });
     if (!line || line.connector !== LIVECHAT)
       throw new VisitorRefused(404, 'UNKNOWN_LINE', 'no live chat line has this address');

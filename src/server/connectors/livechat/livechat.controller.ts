@@ -13,11 +13,17 @@ type Query = Record<string, string | undefined>;
 
 const refusal = (err: VisitorRefused) => ({ ok: false, error: [{ code: err.code, message: err.message }] });
 
-/** A cursor from `Last-Event-ID` or `?after=`: a non-negative integer, 0 when absent or unreadable. */
+/** Event ids are 32-bit (PostgreSQL `integer`): no event comes after this one. */
+const LAST_EVENT_ID = 2 ** 31 - 1;
+
+/**
+ * A cursor from `Last-Event-ID` or `?after=`: a non-negative integer, 0 when absent or
+ * unreadable, and at most LAST_EVENT_ID, so the database is never asked past its column type.
+ */
 function cursorOf(value: string | string[] | undefined): number {
   const text = Array.isArray(value) ? value[0] : value;
   const n = Number(text);
-  return text && Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  return text && Number.isSafeInteger(n) && n >= 0 ? Math.min(n, LAST_EVENT_ID) : 0;
 }
 
 /**

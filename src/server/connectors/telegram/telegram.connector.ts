@@ -4,6 +4,7 @@ import type { OlpOutgoing } from '../../../protocol/index.js';
 import {
   ConnectorError,
   HookRejected,
+  HookUnusable,
   RetryAfter,
   type Connector,
   type ConnectorDefinition,
@@ -17,7 +18,7 @@ import {
 import { bbCodeToHtml, splitBbCode } from './bbcode-html.js';
 import { TelegramFileLinks } from './file-links.js';
 import { TelegramApi, TelegramApiError } from './telegram-api.js';
-import { ALLOWED_UPDATES, type TgMessage, type TgUpdate, type TgUser } from './telegram.types.js';
+import { ALLOWED_UPDATES, tgUpdateSchema, type TgMessage, type TgUser } from './telegram.types.js';
 import { updateToItems } from './update-parser.js';
 
 export const TELEGRAM_CONNECTOR_ID = 'telegrambot';
@@ -71,6 +72,9 @@ const messageIds = (item: OlpOutgoing): string[] => {
  * refusals are reported to the portal with the Telegram error code.
  */
 export class TelegramConnector implements Connector {
+  /** Telegram resends an update that is not answered 2xx, for about a day, blocking the ones after it. */
+  readonly keepUnusable = true;
+
   constructor(
     private readonly api: TelegramApi,
     private readonly links: TelegramFileLinks,
@@ -86,11 +90,20 @@ export class TelegramConnector implements Connector {
     return Promise.resolve();
   }
 
+  /** An update that is not as the Bot API documents it is kept as a dead letter (HookUnusable). */
   parse(line: ConnectorLine, request: HookRequest): Promise<ParsedHook> {
-    const update = request.body as TgUpdate | null;
-    if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
-      return Promise.reject(new HookRejected(400, 'the body is not a Telegram Update'));
+    const parsed = tgUpdateSchema.safeParse(request.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const id = (request.body as { update_id?: unknown } | null)?.update_id;
+      return Promise.reject(
+        new HookUnusable(
+          `not a Telegram Update: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+          Number.isSafeInteger(id) ? `update:${String(id)}` : undefined,
+        ),
+      );
     }
+    const update = parsed.data;
     const items = updateToItems(update, (file) =>
       this.links.url({ lineRef: line.ref, fileId: file.fileId, name: file.name, type: file.type }),
     );

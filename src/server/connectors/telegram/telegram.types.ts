@@ -1,122 +1,156 @@
-/** The parts of the Bot API's objects the connector reads (https://core.telegram.org/bots/api). */
+import { z } from 'zod';
 
-export interface TgUser {
-  id: number;
-  is_bot: boolean;
-  first_name: string;
-  last_name?: string;
-  username?: string;
-  language_code?: string;
-}
+/**
+ * The parts of the Bot API's objects the connector reads (https://core.telegram.org/bots/api),
+ * as schemas: an Update is checked against them before anything is read from it. Fields the
+ * connector does not read are not checked and are dropped.
+ */
 
-export interface TgChat {
-  id: number;
-  type: 'private' | 'group' | 'supergroup' | 'channel';
-  title?: string;
-  username?: string;
-  first_name?: string;
-  last_name?: string;
-}
+const int = z.number().int();
+const offset = int.nonnegative();
 
-export interface TgMessageEntity {
-  type: string;
+/** Telegram's limits of a message's text and of a caption (in UTF-16 code units, as entities count). */
+const TEXT_MAX = 4096;
+const CAPTION_MAX = 1024;
+
+export const tgUserSchema = z.object({
+  id: int,
+  is_bot: z.boolean().optional(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+export type TgUser = z.infer<typeof tgUserSchema>;
+
+export const tgChatSchema = z.object({
+  id: int,
+  type: z.enum(['private', 'group', 'supergroup', 'channel']),
+  title: z.string().optional(),
+  username: z.string().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+});
+export type TgChat = z.infer<typeof tgChatSchema>;
+
+export const tgMessageEntitySchema = z.object({
+  type: z.string(),
   /** In UTF-16 code units, as JavaScript strings count. */
-  offset: number;
-  length: number;
-  url?: string;
-  language?: string;
-}
+  offset,
+  length: offset,
+  url: z.string().optional(),
+  language: z.string().optional(),
+});
+export type TgMessageEntity = z.infer<typeof tgMessageEntitySchema>;
 
+const fileBase = {
+  file_id: z.string().min(1),
+  file_unique_id: z.string().min(1),
+  file_size: offset.optional(),
+};
 export interface TgFileBase {
   file_id: string;
   file_unique_id: string;
   file_size?: number;
 }
 
-export interface TgPhotoSize extends TgFileBase {
-  width: number;
-  height: number;
-}
+const photoSizeSchema = z.object({ ...fileBase, width: offset, height: offset });
+const documentSchema = z.object({
+  ...fileBase,
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+});
+const voiceSchema = z.object({ ...fileBase, duration: offset, mime_type: z.string().optional() });
+const videoSchema = z.object({
+  ...fileBase,
+  width: offset,
+  height: offset,
+  duration: offset,
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+});
+const stickerSchema = z.object({
+  ...fileBase,
+  type: z.string(),
+  width: offset,
+  height: offset,
+  is_animated: z.boolean(),
+  is_video: z.boolean(),
+  emoji: z.string().optional(),
+});
+const locationSchema = z.object({ latitude: z.number(), longitude: z.number() });
+const contactSchema = z.object({
+  phone_number: z.string(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  user_id: int.optional(),
+});
 
-export interface TgDocument extends TgFileBase {
-  file_name?: string;
-  mime_type?: string;
-}
+const messageOriginSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('user'), date: int, sender_user: tgUserSchema }),
+  z.object({ type: z.literal('hidden_user'), date: int, sender_user_name: z.string() }),
+  z.object({
+    type: z.literal('chat'),
+    date: int,
+    sender_chat: tgChatSchema,
+    author_signature: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('channel'),
+    date: int,
+    chat: tgChatSchema,
+    message_id: int,
+    author_signature: z.string().optional(),
+  }),
+]);
+export type TgMessageOrigin = z.infer<typeof messageOriginSchema>;
 
-export interface TgVoice extends TgFileBase {
-  duration: number;
-  mime_type?: string;
-}
+const messageFields = {
+  message_id: int,
+  from: tgUserSchema.optional(),
+  chat: tgChatSchema,
+  date: int,
+  edit_date: int.optional(),
+  text: z.string().max(TEXT_MAX).optional(),
+  entities: z.array(tgMessageEntitySchema).optional(),
+  caption: z.string().max(CAPTION_MAX).optional(),
+  caption_entities: z.array(tgMessageEntitySchema).optional(),
+  photo: z.array(photoSizeSchema).optional(),
+  document: documentSchema.optional(),
+  voice: voiceSchema.optional(),
+  video: videoSchema.optional(),
+  sticker: stickerSchema.optional(),
+  location: locationSchema.optional(),
+  contact: contactSchema.optional(),
+  forward_origin: messageOriginSchema.optional(),
+};
 
-export interface TgVideo extends TgFileBase {
-  width: number;
-  height: number;
-  duration: number;
-  file_name?: string;
-  mime_type?: string;
-}
+/** A replied-to message: the Bot API never nests a further reply_to_message in it. */
+export const tgRepliedMessageSchema = z.object(messageFields);
+export type TgRepliedMessage = z.infer<typeof tgRepliedMessageSchema>;
 
-export interface TgSticker extends TgFileBase {
-  type: string;
-  width: number;
-  height: number;
-  is_animated: boolean;
-  is_video: boolean;
-  emoji?: string;
-}
+export const tgMessageSchema = z.object({
+  ...messageFields,
+  reply_to_message: tgRepliedMessageSchema.optional(),
+});
+export type TgMessage = z.infer<typeof tgMessageSchema>;
 
-export interface TgLocation {
-  latitude: number;
-  longitude: number;
-}
+export const tgChatMemberUpdatedSchema = z.object({
+  chat: tgChatSchema,
+  from: tgUserSchema,
+  date: int,
+  new_chat_member: z.object({ status: z.string(), user: tgUserSchema }),
+});
+export type TgChatMemberUpdated = z.infer<typeof tgChatMemberUpdatedSchema>;
 
-export interface TgContact {
-  phone_number: string;
-  first_name: string;
-  last_name?: string;
-  user_id?: number;
-}
-
-export type TgMessageOrigin =
-  | { type: 'user'; date: number; sender_user: TgUser }
-  | { type: 'hidden_user'; date: number; sender_user_name: string }
-  | { type: 'chat'; date: number; sender_chat: TgChat; author_signature?: string }
-  | { type: 'channel'; date: number; chat: TgChat; message_id: number; author_signature?: string };
-
-export interface TgMessage {
-  message_id: number;
-  from?: TgUser;
-  chat: TgChat;
-  date: number;
-  edit_date?: number;
-  text?: string;
-  entities?: TgMessageEntity[];
-  caption?: string;
-  caption_entities?: TgMessageEntity[];
-  photo?: TgPhotoSize[];
-  document?: TgDocument;
-  voice?: TgVoice;
-  video?: TgVideo;
-  sticker?: TgSticker;
-  location?: TgLocation;
-  contact?: TgContact;
-  forward_origin?: TgMessageOrigin;
-  reply_to_message?: TgMessage;
-}
-
-export interface TgChatMemberUpdated {
-  chat: TgChat;
-  from: TgUser;
-  date: number;
-  new_chat_member: { status: string; user: TgUser };
-}
-
-export interface TgUpdate {
-  update_id: number;
-  message?: TgMessage;
-  edited_message?: TgMessage;
-  my_chat_member?: TgChatMemberUpdated;
-}
+/** An Update of the kinds the connector asks for (ALLOWED_UPDATES); others carry no field it reads. */
+export const tgUpdateSchema = z.object({
+  update_id: int.nonnegative(),
+  message: tgMessageSchema.optional(),
+  edited_message: tgMessageSchema.optional(),
+  my_chat_member: tgChatMemberUpdatedSchema.optional(),
+});
+export type TgUpdate = z.infer<typeof tgUpdateSchema>;
 
 export interface TgFile extends TgFileBase {
   file_path?: string;

@@ -7,6 +7,7 @@ import {
   type TgFileBase,
   type TgMessage,
   type TgMessageOrigin,
+  type TgRepliedMessage,
   type TgUpdate,
   type TgUser,
 } from './telegram.types.js';
@@ -50,7 +51,7 @@ function chatOf(chat: TgChat) {
 }
 
 /** The file of a message, with the name and type a download would need. */
-function fileOf(message: TgMessage): (TgFileBase & { name: string; type?: string }) | null {
+function fileOf(message: TgRepliedMessage): (TgFileBase & { name: string; type?: string }) | null {
   if (message.photo?.length) {
     const largest = message.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
     return { ...largest, name: `photo_${largest.file_unique_id}.jpg`, type: 'image/jpeg' };
@@ -107,7 +108,7 @@ function forwardOf(origin: TgMessageOrigin): OlpAttachment {
   }
 }
 
-const textOf = (m: TgMessage) =>
+const textOf = (m: TgRepliedMessage) =>
   m.text !== undefined
     ? entitiesToBbCode(m.text, m.entities)
     : m.caption !== undefined
