@@ -4,6 +4,7 @@ import { olpMessage } from '../factories/packet.factory.js';
 import type { PortalEventMap } from '../../src/portal/events/events.js';
 import { PortalEvents } from '../../src/portal/events/portal-events.js';
 import { InboxMessageProcessor } from '../../src/portal/input/inbox/inbox-message.processor.js';
+import { InboxStatusProcessor } from '../../src/portal/input/inbox/inbox-status.processor.js';
 import {
   defaultInboxWorkerOptions,
   type InboxWorkerOptions,
@@ -136,7 +137,12 @@ describe('Input inbox (database)', () => {
     let workers: InboxWorker[];
 
     const newWorker = (db: DatabaseService = storage.db) => {
-      const processor = new InboxMessageProcessor(new PipelineRunner([step]), new PortalEvents(emitter));
+      const events = new PortalEvents(emitter);
+      const processor = new InboxMessageProcessor(
+        new PipelineRunner([step]),
+        events,
+        new InboxStatusProcessor(events),
+      );
       const worker = new InboxWorker(
         new InboxRepository(db, WriteBatcher.for(db)),
         processor,

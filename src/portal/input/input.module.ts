@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { OutputModule } from '../output/output.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
 import { INPUT_HANDLERS } from './handlers/index.js';
+import { StatusIntake } from './handlers/status-intake.js';
 import { InboxMessageProcessor } from './inbox/inbox-message.processor.js';
+import { InboxStatusProcessor } from './inbox/inbox-status.processor.js';
 import { defaultInboxWorkerOptions, INBOX_WORKER_OPTIONS } from './inbox/inbox-worker.options.js';
 import { InboxRepository } from './inbox/inbox.repository.js';
 import { InboxWorker } from './inbox/inbox.worker.js';
@@ -18,7 +20,8 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
 
 /**
  * The Input room: POST /olp/v1/input (signature guard, router, one handler per command), the
- * durable inbox of received messages and the worker that runs them through the pipelines.
+ * durable inbox of received messages and status reports, and the worker that runs messages
+ * through the pipelines and applies the reports.
  */
 @Module({
   imports: [OutputModule, PipelinesModule],
@@ -30,6 +33,7 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     JtiReplayCache,
     OlpRouter,
     ...INPUT_HANDLERS,
+    StatusIntake,
     {
       provide: OLP_COMMAND_HANDLERS,
       inject: INPUT_HANDLERS,
@@ -37,6 +41,7 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     },
     InboxRepository,
     InboxMessageProcessor,
+    InboxStatusProcessor,
     InboxWorker,
     { provide: INBOX_WORKER_OPTIONS, useValue: defaultInboxWorkerOptions },
   ],
