@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { olpMessage } from '../factories/packet.factory.js';
+import { olpMessage, statusItem } from '../factories/packet.factory.js';
 import type { PortalEventMap } from '../../src/portal/events/events.js';
 import { PortalEvents } from '../../src/portal/events/portal-events.js';
 import { InboxMessageProcessor } from '../../src/portal/input/inbox/inbox-message.processor.js';
+import { toInboxStatus } from '../../src/portal/input/inbox/inbox-status.js';
 import { InboxStatusProcessor } from '../../src/portal/input/inbox/inbox-status.processor.js';
 import {
   defaultInboxWorkerOptions,
@@ -190,6 +191,33 @@ describe('Input inbox (database)', () => {
         attempts: 1,
         processedAt: storage.clock.now(),
       });
+    });
+
+    it('should apply a status report after the messages its chat received before it, and alone', async () => {
+      const worker = newWorker();
+      const delivered: PortalEventMap['OnReceivedStatusDelivery'][] = [];
+      emitter.on('OnReceivedStatusDelivery', (p: PortalEventMap['OnReceivedStatusDelivery']) => {
+        delivered.push(p);
+      });
+      const m = olpMessage({ chatId: 'c1' });
+      step.failures.set(m.message.id, 1);
+      await store([m]);
+      const item = statusItem({ chatId: 'c1' });
+      await inbox.storePacket({
+        connector: 'telegrambot',
+        line: lineId,
+        now: storage.clock.now(),
+        messages: [toInboxStatus('receivingStatusDelivery', item)],
+      });
+      // The message waits for its retry, and the report of its chat with it.
+      expect(await worker.runDue()).toEqual(['retry']);
+      expect(delivered).toEqual([]);
+      storage.clock.advance(1_000);
+      expect(await worker.runDue()).toEqual(['done', 'done']);
+      expect(received.map((p) => p.message.message.id)).toEqual([m.message.id]);
+      expect(delivered).toEqual([{ connector: 'telegrambot', line: lineId, items: [item] }]);
+      // The report never went through the message pipeline.
+      expect(step.started).toEqual([m.message.id, m.message.id]);
     });
 
     it('should fail a message whose pipeline resolved no customer, rather than fire a half event', async () => {
