@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { olpMessage } from '../factories/packet.factory.js';
+import { olpMessage, statusItem } from '../factories/packet.factory.js';
 import type { PortalEventMap } from '../../src/portal/events/events.js';
 import { PortalEvents } from '../../src/portal/events/portal-events.js';
 import { AdminAlertsRepository } from '../../src/portal/open-lines/alerts/admin-alerts.repository.js';
@@ -8,6 +8,8 @@ import { AdminAlertsService } from '../../src/portal/open-lines/alerts/admin-ale
 import { Metrics } from '../../src/common/metrics.js';
 import { FailedInbox } from '../../src/portal/input/inbox/failed-inbox.service.js';
 import { InboxMessageProcessor } from '../../src/portal/input/inbox/inbox-message.processor.js';
+import { toInboxStatus } from '../../src/portal/input/inbox/inbox-status.js';
+import { InboxStatusProcessor } from '../../src/portal/input/inbox/inbox-status.processor.js';
 import {
   defaultInboxWorkerOptions,
   type InboxWorkerOptions,
@@ -140,7 +142,12 @@ describe('Input inbox (database)', () => {
     let workers: InboxWorker[];
 
     const newWorker = (db: DatabaseService = storage.db) => {
-      const processor = new InboxMessageProcessor(new PipelineRunner([step]), new PortalEvents(emitter));
+      const events = new PortalEvents(emitter);
+      const processor = new InboxMessageProcessor(
+        new PipelineRunner([step]),
+        events,
+        new InboxStatusProcessor(events),
+      );
       const worker = new InboxWorker(
         new InboxRepository(db, WriteBatcher.for(db)),
         processor,
@@ -189,6 +196,33 @@ describe('Input inbox (database)', () => {
         attempts: 1,
         processedAt: storage.clock.now(),
       });
+    });
+
+    it('should apply a status report after the messages its chat received before it, and alone', async () => {
+      const worker = newWorker();
+      const delivered: PortalEventMap['OnReceivedStatusDelivery'][] = [];
+      emitter.on('OnReceivedStatusDelivery', (p: PortalEventMap['OnReceivedStatusDelivery']) => {
+        delivered.push(p);
+      });
+      const m = olpMessage({ chatId: 'c1' });
+      step.failures.set(m.message.id, 1);
+      await store([m]);
+      const item = statusItem({ chatId: 'c1' });
+      await inbox.storePacket({
+        connector: 'telegrambot',
+        line: lineId,
+        now: storage.clock.now(),
+        messages: [toInboxStatus('receivingStatusDelivery', item)],
+      });
+      // The message waits for its retry, and the report of its chat with it.
+      expect(await worker.runDue()).toEqual(['retry']);
+      expect(delivered).toEqual([]);
+      storage.clock.advance(1_000);
+      expect(await worker.runDue()).toEqual(['done', 'done']);
+      expect(received.map((p) => p.message.message.id)).toEqual([m.message.id]);
+      expect(delivered).toEqual([{ connector: 'telegrambot', line: lineId, items: [item] }]);
+      // The report never went through the message pipeline.
+      expect(step.started).toEqual([m.message.id, m.message.id]);
     });
 
     it('should fail a message whose pipeline resolved no customer, rather than fire a half event', async () => {

@@ -5,8 +5,10 @@ import { OpenLinesModule } from '../open-lines/open-lines.module.js';
 import { OutputModule } from '../output/output.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
 import { INPUT_HANDLERS } from './handlers/index.js';
+import { StatusIntake } from './handlers/status-intake.js';
 import { FailedInbox } from './inbox/failed-inbox.service.js';
 import { InboxMessageProcessor } from './inbox/inbox-message.processor.js';
+import { InboxStatusProcessor } from './inbox/inbox-status.processor.js';
 import { defaultInboxWorkerOptions, INBOX_WORKER_OPTIONS } from './inbox/inbox-worker.options.js';
 import { InboxRepository } from './inbox/inbox.repository.js';
 import { InboxWorker } from './inbox/inbox.worker.js';
@@ -20,7 +22,8 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
 
 /**
  * The Input room: POST /olp/v1/input (signature guard, router, one handler per command), the
- * durable inbox of received messages and the worker that runs them through the pipelines.
+ * durable inbox of received messages and status reports, and the worker that runs messages
+ * through the pipelines and applies the reports.
  */
 @Module({
   imports: [OutputModule, PipelinesModule, OpenLinesModule],
@@ -32,6 +35,7 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     JtiReplayCache,
     OlpRouter,
     ...INPUT_HANDLERS,
+    StatusIntake,
     {
       provide: OLP_COMMAND_HANDLERS,
       inject: INPUT_HANDLERS,
@@ -39,6 +43,7 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     },
     InboxRepository,
     InboxMessageProcessor,
+    InboxStatusProcessor,
     InboxWorker,
     FailedInbox,
     { provide: INBOX_WORKER_OPTIONS, useValue: defaultInboxWorkerOptions },

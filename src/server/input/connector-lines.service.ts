@@ -70,11 +70,12 @@ export class ConnectorLines {
    * go to dead letters, where they can be replayed once the line exists again. A real connector's
    * virtual channel records on the same portal line are removed with it. With `unregister: false`
    * the channel side is left alone (its account now serves another line, see AccountTakeover).
+   * With `notice`, the portal is told with deactivateConnector through the line's queue.
    */
   async remove(
     row: LineRow,
     reason: string,
-    opts: { unregister?: boolean } = {},
+    opts: { unregister?: boolean; notice?: string } = {},
   ): Promise<{ unregistered: boolean; deadLettered: number }> {
     let unregistered = false;
     const resolved = this.factory.resolve(row.connector);
@@ -88,7 +89,14 @@ export class ConnectorLines {
         );
       }
     }
-    let deadLettered = await this.queue.retireLine(row.id, reason);
+    let deadLettered =
+      opts.notice === undefined
+        ? await this.queue.retireLine(row.id, reason)
+        : await this.queue.retireWithNotice(row.id, {
+            reason,
+            notice: opts.notice,
+            hash: this.settings.newHash(),
+          });
     // The virtual channels of a real connector (`botframework.msteams`) go with it.
     if (resolved?.channel === null) {
       for (const virtual of await this.lines.listVirtual(row)) {

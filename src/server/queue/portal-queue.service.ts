@@ -88,4 +88,28 @@ export class PortalQueue {
   retireLine(lineRef: number, reason: string): Promise<number> {
     return this.repo.retireLine({ lineRef, reason, now: this.clock.now() });
   }
+
+  /**
+   * Retires a line as retireLine does, and tells its portal with deactivateConnector through the
+   * queue (see QueueRepository.retireWithNotice); `hash` is the bare record's unguessable hash.
+   */
+  async retireWithNotice(
+    lineRef: number,
+    opts: { reason: string; notice: string; hash: string },
+  ): Promise<number> {
+    const moved = await this.repo.retireWithNotice({
+      lineRef,
+      reason: opts.reason,
+      hash: opts.hash,
+      notice: {
+        command: 'deactivateConnector',
+        chatId: null,
+        messageId: null,
+        payload: JSON.stringify({ reason: opts.notice }),
+      },
+      now: this.clock.now(),
+    });
+    this.wakeup.notify();
+    return moved;
+  }
 }

@@ -8,7 +8,7 @@ import { PortalRegistry } from '../portals/portal-registry.service.js';
 import type { LineClaim } from '../storage/line-claims.js';
 import { drain } from '../workers/drain.js';
 import { PortalClient } from './portal-client.js';
-import { QueueRepository, type QueuedItem } from './queue.repository.js';
+import { QueueRepository, SINGLE_ITEM_COMMANDS, type QueuedItem } from './queue.repository.js';
 
 /** Room left in a packet for the envelope around the items. */
 const ENVELOPE_RESERVE_BYTES = 64 * 1024;
@@ -83,11 +83,12 @@ export class QueueWorker {
     const portal = await this.registry.get(claim.portalId);
     if (!portal) return this.failed(claim, `portal "${claim.portalId}" is not registered`);
     const command = taken.items[0].command;
+    const data = taken.items.map((item) => JSON.parse(item.payload) as unknown);
     const outcome = await this.client.push(portal, {
       command,
       connector: claim.connector,
       line: claim.lineId,
-      data: taken.items.map((item) => JSON.parse(item.payload) as unknown),
+      data: SINGLE_ITEM_COMMANDS.has(command) ? data[0] : data,
     });
     if (!outcome.ok) return this.failed(claim, outcome.reason);
 
@@ -97,6 +98,8 @@ export class QueueWorker {
         ? this.readMessageAnswers(taken.items, outcome.data)
         : { confirmed: taken.items.map((i) => i.id), rejected: [] };
     const released = await this.repo.settleAnswer({ lineRef: claim.id, ...answer, now: this.clock.now() });
+    // The portal took the notice of a retired line: the record left for it has served.
+    if (command === 'deactivateConnector' && released) await this.repo.dropRetired({ lineRef: claim.id });
     return released ? 'confirmed' : 'sent';
   }
 

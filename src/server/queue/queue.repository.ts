@@ -44,6 +44,12 @@ export interface DeadLetterFilter {
   ids?: number[];
 }
 
+/**
+ * Commands whose `data` is one object rather than a list of items: each travels alone in its
+ * packet, and is confirmed by the portal's answer.
+ */
+export const SINGLE_ITEM_COMMANDS: ReadonlySet<string> = new Set(['deactivateConnector']);
+
 interface LineIdentity {
   id: number;
   portalId: string;
@@ -116,6 +122,7 @@ export class QueueRepository {
         bytes += Buffer.byteLength(item.payload);
         if (item.command !== first.command || (items.length && bytes > opts.maxBytes)) break;
         items.push(toItem(item));
+        if (SINGLE_ITEM_COMMANDS.has(first.command)) break;
       }
       await tx.line.update({
         where: { id: claim.id },
@@ -219,6 +226,58 @@ export class QueueRepository {
       await tx.line.delete({ where: { id: line.id } });
       return items.length;
     });
+  }
+
+  /**
+   * Retires a line whose portal must be told (deactivateConnector): what is still queued goes to
+   * dead letters and the record is deleted with everything hanging off it (parameters, calls to
+   * the channel, receipts), as retireLine does. In the same transaction a bare record of the same
+   * key takes its place, under a fresh hash that no channel knows, holding only the notice: it
+   * travels on the queue's schedule, survives restarts, and the record goes once the portal took
+   * it (dropRetired). Resolves the number of items dead-lettered.
+   */
+  retireWithNotice(opts: {
+    lineRef: number;
+    reason: string;
+    notice: QueueInsert;
+    hash: string;
+    now: Date;
+  }): Promise<number> {
+    const { now } = opts;
+    return this.db.transaction(async (tx) => {
+      const line = await lockLine(tx, opts.lineRef, now);
+      if (!line) return 0;
+      const items = await tx.queueItem.findMany({ where: { lineRef: line.id }, orderBy: { id: 'asc' } });
+      await moveToDeadLetters(tx, line, items, opts.reason, now);
+      await tx.line.delete({ where: { id: line.id } });
+      const { id } = await tx.line.create({
+        data: {
+          portalId: line.portalId,
+          connector: line.connector,
+          lineId: line.lineId,
+          hash: opts.hash,
+          phase: 'ready',
+          attempt: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        },
+        select: { id: true },
+      });
+      await tx.queueItem.create({ data: { ...opts.notice, lineRef: id, createdAt: now } });
+      return items.length;
+    });
+  }
+
+  /**
+   * Deletes a record left by retireWithNotice once its notice is delivered: one with nothing
+   * queued and no parameters. A line its portal configured again meanwhile (saveSettings) stays.
+   */
+  async dropRetired(opts: { lineRef: number }): Promise<boolean> {
+    const { count } = await this.db.client.line.deleteMany({
+      where: { id: opts.lineRef, params: { is: null }, queueItems: { none: {} } },
+    });
+    return count === 1;
   }
 
   listDeadLetters(opts: DeadLetterFilter & { limit: number }): Promise<DeadLetterRow[]> {

@@ -66,7 +66,7 @@ export async function startTelegramFixture(opts: StartServerOptions = {}): Promi
     if (res.status !== 200 || !res.body.ok)
       throw new Error(`${command}: ${res.status} ${JSON.stringify(res.body)}`);
   };
-  return {
+  const fixture: TelegramFixture = {
     server,
     telegram,
     portals,
@@ -90,10 +90,12 @@ export async function startTelegramFixture(opts: StartServerOptions = {}): Promi
         body: JSON.stringify(update),
       });
     },
+    // The server may have been replaced by a restarted one.
     close: async () => {
       for (const { portal } of portals.values()) await portal.close();
-      await server.close();
+      await fixture.server.close();
       await telegram.close();
     },
   };
+  return fixture;
 }

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { AccountTakeover } from '../../../src/server/input/account-takeover.service.js';
+import { telegramConnector } from '../../../src/server/connectors/telegram/telegram.connector.js';
 import { Housekeeping } from '../../../src/server/workers/housekeeping.js';
 import { botToken, tgUpdate } from '../../factories/telegram.factory.js';
 import { drive } from '../support/fixture.js';
+import { startServer } from '../support/server.js';
 import { BOT, startTelegramFixture, type TelegramFixture } from './telegram-fixture.js';
 
 const PNG = Buffer.from(
@@ -395,7 +396,7 @@ describe('Telegram connector', () => {
       const oldLine = await f.server.db.line.findFirstOrThrow({ where: { portalId: 'portal-a' } });
 
       await f.connect('portal-b', '7');
-      await f.server.app.get(AccountTakeover).settled();
+      await push();
 
       expect(received('portal-a')).toEqual([
         {
@@ -421,13 +422,64 @@ describe('Telegram connector', () => {
       expect(portal('portal-a').messageIds()).toEqual([]);
     });
 
+    it('should keep the deactivateConnector notice queued while the old portal is down, across a restart', async () => {
+      await f.connect('portal-a', '1');
+      portal('portal-a').mode = 'error-500';
+      await f.connect('portal-b', '7');
+      await push();
+      expect(portal('portal-a').requests).toBe(1);
+      expect(received('portal-a')).toEqual([]);
+      const queued = () =>
+        f.server.db.queueItem.findMany({
+          where: { line: { portalId: 'portal-a' } },
+          select: { command: true, payload: true, line: { select: { lineId: true, connector: true } } },
+        });
+      expect(await queued()).toEqual([
+        {
+          command: 'deactivateConnector',
+          payload: expect.stringContaining('telegrambot:123456789 was connected to line 7'),
+          line: { lineId: '1', connector: 'telegrambot' },
+        },
+      ]);
+
+      const old = f.server;
+      await old.stop();
+      const server = await startServer({ connectors: [telegramConnector], reuse: old });
+      f.server = Object.assign(server, {
+        close: async () => {
+          await server.stop();
+          await old.removeData();
+        },
+      });
+      expect(await queued()).toHaveLength(1);
+      portal('portal-a').mode = 'confirm-after';
+      // The line is blocked for the schedule's first period (1 min) after the failed attempt.
+      await push();
+      expect(received('portal-a')).toEqual([]);
+      f.server.clock.advance(60_000);
+      await push();
+
+      expect(received('portal-a')).toEqual([
+        {
+          command: 'deactivateConnector',
+          item: { reason: expect.stringContaining('telegrambot:123456789 was connected to line 7') },
+        },
+      ]);
+      expect(portal('portal-a').received[0]).toMatchObject({ connector: 'telegrambot', line: '1' });
+      // Once told, the old line's last record is gone; the new one is untouched.
+      expect(await f.server.db.line.findMany({ select: { portalId: true, lineId: true } })).toEqual([
+        { portalId: 'portal-b', lineId: '7' },
+      ]);
+      expect(await f.server.db.queueItem.count()).toBe(0);
+    });
+
     it('should move a bot between lines of the same portal, and leave other bots alone', async () => {
       const other = { token: botToken(555), id: 555, username: 'other_bot', first_name: 'Other' };
       f.telegram.addBot(other);
       await f.connect('portal-a', '1');
       await f.connect('portal-a', '3', other.token);
       await f.connect('portal-a', '2');
-      await f.server.app.get(AccountTakeover).settled();
+      await push();
       expect(portal().received.map((p) => [p.command, p.line])).toEqual([['deactivateConnector', '1']]);
       const lines = await f.server.db.line.findMany({ orderBy: { lineId: 'asc' } });
       expect(lines.map((l) => [l.lineId, l.account])).toEqual([

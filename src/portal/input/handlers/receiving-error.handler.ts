@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { PortalEvents } from '../../events/portal-events.js';
 import { type CommandPacket, OlpCommand, type OlpCommandHandler } from '../router/olp-command.js';
+import { StatusIntake } from './status-intake.js';
 
+/** The channel could not deliver operators' messages. Stored in the inbox first, applied from there (StatusIntake). */
 @Injectable()
 @OlpCommand('receivingError')
 export class ReceivingErrorHandler implements OlpCommandHandler<'receivingError'> {
-  constructor(private readonly events: PortalEvents) {}
+  constructor(private readonly intake: StatusIntake) {}
 
-  async handle({ connector, line, data }: CommandPacket<'receivingError'>): Promise<{ received: number }> {
-    await this.events.emit('OnReceivedError', { connector, line, items: data });
-    return { received: data.length };
+  handle(packet: CommandPacket<'receivingError'>): Promise<{ received: number }> {
+    return this.intake.store(packet);
   }
 }

@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { PortalEvents } from '../../events/portal-events.js';
 import { type CommandPacket, OlpCommand, type OlpCommandHandler } from '../router/olp-command.js';
+import { StatusIntake } from './status-intake.js';
 
+/** Customers blocked the bot in their chats. Stored in the inbox first, applied from there (StatusIntake). */
 @Injectable()
 @OlpCommand('receivingStatusBlock')
 export class ReceivingStatusBlockHandler implements OlpCommandHandler<'receivingStatusBlock'> {
-  constructor(private readonly events: PortalEvents) {}
+  constructor(private readonly intake: StatusIntake) {}
 
-  async handle({
-    connector,
-    line,
-    data,
-  }: CommandPacket<'receivingStatusBlock'>): Promise<{ received: number }> {
-    const items = data.map((item) => ({ chatId: item.chat.id, userId: item.user.id }));
-    await this.events.emit('OnReceivedStatusBlock', { connector, line, items });
-    return { received: items.length };
+  handle(packet: CommandPacket<'receivingStatusBlock'>): Promise<{ received: number }> {
+    return this.intake.store(packet);
   }
 }

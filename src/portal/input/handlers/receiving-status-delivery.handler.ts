@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { PortalEvents } from '../../events/portal-events.js';
 import { type CommandPacket, OlpCommand, type OlpCommandHandler } from '../router/olp-command.js';
+import { StatusIntake } from './status-intake.js';
 
+/** The channel delivered operators' messages. Stored in the inbox first, applied from there (StatusIntake). */
 @Injectable()
 @OlpCommand('receivingStatusDelivery')
 export class ReceivingStatusDeliveryHandler implements OlpCommandHandler<'receivingStatusDelivery'> {
-  constructor(private readonly events: PortalEvents) {}
+  constructor(private readonly intake: StatusIntake) {}
 
-  async handle({
-    connector,
-    line,
-    data,
-  }: CommandPacket<'receivingStatusDelivery'>): Promise<{ received: number }> {
-    await this.events.emit('OnReceivedStatusDelivery', { connector, line, items: data });
-    return { received: data.length };
+  handle(packet: CommandPacket<'receivingStatusDelivery'>): Promise<{ received: number }> {
+    return this.intake.store(packet);
   }
 }

@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { PortalEvents } from '../../events/portal-events.js';
 import { type CommandPacket, OlpCommand, type OlpCommandHandler } from '../router/olp-command.js';
+import { StatusIntake } from './status-intake.js';
 
+/** The customer read operators' messages. Stored in the inbox first, applied from there (StatusIntake). */
 @Injectable()
 @OlpCommand('receivingStatusReading')
 export class ReceivingStatusReadingHandler implements OlpCommandHandler<'receivingStatusReading'> {
-  constructor(private readonly events: PortalEvents) {}
+  constructor(private readonly intake: StatusIntake) {}
 
-  async handle({
-    connector,
-    line,
-    data,
-  }: CommandPacket<'receivingStatusReading'>): Promise<{ received: number }> {
-    await this.events.emit('OnReceivedStatusReading', { connector, line, items: data });
-    return { received: data.length };
+  handle(packet: CommandPacket<'receivingStatusReading'>): Promise<{ received: number }> {
+    return this.intake.store(packet);
   }
 }

@@ -4,6 +4,8 @@ import { PortalEvents } from '../../events/portal-events.js';
 import type { MessageContext } from '../../pipelines/pipeline.js';
 import { PipelineRunner } from '../../pipelines/pipeline-runner.js';
 import { messageSchema, type OlpMessage, type TypeMessage } from '../../../protocol/index.js';
+import { isInboxStatusType } from './inbox-status.js';
+import { InboxStatusProcessor } from './inbox-status.processor.js';
 import type { InboxRow } from './inbox.repository.js';
 
 /** The event each type_message fires once its pipeline ran (the seed's names). */
@@ -15,15 +17,20 @@ const EVENT_OF_TYPE = {
   command_start: 'OnReceivedCommandStart',
 } as const satisfies Record<TypeMessage, PortalEventName>;
 
-/** Runs one inbox row through the receiving pipeline and fires its event; throws when any of it fails. */
+/**
+ * Runs one inbox row through the receiving pipeline and fires its event; a status row goes to
+ * its own event instead (InboxStatusProcessor). Throws when any of it fails.
+ */
 @Injectable()
 export class InboxMessageProcessor {
   constructor(
     private readonly pipeline: PipelineRunner,
     private readonly events: PortalEvents,
+    private readonly statuses: InboxStatusProcessor,
   ) {}
 
   async process(row: InboxRow): Promise<void> {
+    if (isInboxStatusType(row.typeMessage)) return this.statuses.process(row, row.typeMessage);
     const message = parseStored(row);
     const ctx: MessageContext = {
       connector: row.connector,
