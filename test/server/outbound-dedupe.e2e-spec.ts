@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { parseKeyRing } from '../../src/protocol/index.js';
+import { Housekeeping } from '../../src/server/workers/housekeeping.js';
 import { drive, startFixture, type Fixture } from './support/fixture.js';
 import { postSigned } from './support/portal-stand-in.js';
 import { addLine, SERVER_ID } from './support/server.js';
@@ -89,5 +90,15 @@ describe('outbound calls sent again by the portal', () => {
     expect((await call('sendMessage', [reply(101)])).status).toBe(202);
     expect((await call('sendMessage', [reply(101)], '2')).status).toBe(202);
     expect(await f.server.db.outboundCall.count()).toBe(2);
+  });
+
+  it('should forget receipts after a week, in housekeeping', async () => {
+    await call('sendMessage', [reply(101)]);
+    await deliver();
+    const housekeeping = f.server.app.get(Housekeeping);
+    expect((await housekeeping.run()).outboundReceipts).toBe(0);
+    f.server.clock.advance(7 * 86_400_000 + 1);
+    expect((await housekeeping.run()).outboundReceipts).toBe(1);
+    expect(await f.server.db.outboundReceipt.count()).toBe(0);
   });
 });
