@@ -152,9 +152,14 @@ export interface Connector {
   verify(line: ConnectorLine, request: HookRequest): Promise<void>;
   /** Turns a verified webhook into OLP items for the portal. */
   parse(line: ConnectorLine, request: HookRequest): Promise<ParsedHook>;
-  send(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult>;
-  update(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult>;
-  delete(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult>;
+  /**
+   * `delivery.key` names this outbound item for good: a worker that died before recording the
+   * result sends it again under the same key, so a channel that can recognise a repeat (ours, the
+   * live chat) delivers it once. Telegram and Bot Framework take no such key: at least once there.
+   */
+  send(line: ConnectorLine, item: OlpOutgoing, delivery?: Delivery): Promise<DeliveryResult>;
+  update(line: ConnectorLine, item: OlpOutgoing, delivery?: Delivery): Promise<DeliveryResult>;
+  delete(line: ConnectorLine, item: OlpOutgoing, delivery?: Delivery): Promise<DeliveryResult>;
   /**
    * Validates the portal's connection parameters and returns what to keep (encrypted at rest);
    * throws ConnectorError (with the field) when they are unusable.
@@ -195,3 +200,8 @@ export interface ConnectorContext {
 
 /** Multi-provider token: every registered ConnectorDefinition. */
 export const CONNECTOR_DEFINITIONS = Symbol('CONNECTOR_DEFINITIONS');
+
+/** Which outbound item a delivery carries (see Connector.send). */
+export interface Delivery {
+  key: string;
+}

@@ -94,13 +94,14 @@ export class OutboundWorker {
       const action = ITEM_ACTIONS[method];
       for (let i = call.doneItems; i < items.length; i++) {
         const item = items[i] as OlpOutgoing;
-        const result = await resolved.connector[action](line, item);
+        const result = await resolved.connector[action](line, item, { key: `out:${call.id}:${i}` });
         const reports = this.validReports(claim, this.reportsFor(method, item, result));
         const recorded = await this.repo.recordProgress({
           claim,
           callId: call.id,
           doneItems: i + 1,
           reports,
+          forget: result.ok ? [] : [forgetOf(method, item)],
           now: this.clock.now(),
         });
         if (!recorded) return 'stale';
@@ -185,10 +186,16 @@ export class OutboundWorker {
         callId: call.id,
         doneItems: call.doneItems + items.length,
         reports: toQueueInserts(reports),
+        forget: items.map((item) => forgetOf(method, item)),
         now,
       });
       if (!recorded) return 'stale';
     }
     return (await this.repo.finish({ claim, callId: call.id, now })) ? 'failed' : 'stale';
   }
+}
+
+/** The receipt of a refused item, forgotten so that the portal's resend (same ids) is stored. */
+function forgetOf(method: OutboundMethod, item: OlpOutgoing) {
+  return { method, chatId: item.im.chat_id, messageId: item.im.message_id };
 }

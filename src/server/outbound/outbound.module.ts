@@ -8,6 +8,6 @@ import { OutboundService } from './outbound.service.js';
 @Module({
   imports: [LinesModule, QueueModule],
   providers: [OutboundRepository, OutboundService, OutboundWorker],
-  exports: [OutboundService, OutboundWorker],
+  exports: [OutboundService, OutboundWorker, OutboundRepository],
 })
 export class OutboundModule {}

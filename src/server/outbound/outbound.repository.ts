@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { QueueRepository, type QueueInsert } from '../queue/queue.repository.js';
 import { DatabaseService, type Tx } from '../storage/database.service.js';
 import { claimDueLine, type LineClaim } from '../storage/line-claims.js';
+import { isUniqueViolation } from '../storage/prisma-errors.js';
 
 export interface OutboundCallRow {
   id: number;
@@ -13,6 +14,14 @@ export interface OutboundCallRow {
   attempts: number;
   lastError: string | null;
   createdAt: Date;
+}
+
+/** Names one item of a sendMessage/updateMessage/deleteMessage call by the portal's ids. */
+export interface ItemReceipt {
+  chatId: string;
+  messageId: string;
+  /** SHA-256 of the item: a new edit of the message differs, the outbox's retry does not. */
+  fingerprint: string;
 }
 
 /**
@@ -28,20 +37,56 @@ export class OutboundRepository {
 
   /** Stores the call, then makes the line's lane due now unless it already has a next step planned. */
   async store(opts: { lineRef: number; method: string; items: string; now: Date }): Promise<void> {
-    await this.db.client.outboundCall.create({
-      data: {
-        lineRef: opts.lineRef,
-        method: opts.method,
-        items: opts.items,
-        doneItems: 0,
-        attempts: 0,
-        createdAt: opts.now,
-      },
+    await this.db.transaction((tx) => insertCall(tx, opts));
+  }
+
+  /**
+   * Stores the items that have no receipt yet (or whose receipt names other content: a later edit)
+   * as one call, with their receipts, atomically: a receipt never exists without its call.
+   * Resolves how many items were stored; 0 stores nothing.
+   */
+  async storeItems(opts: {
+    lineRef: number;
+    method: string;
+    items: { item: unknown; receipt: ItemReceipt }[];
+    now: Date;
+  }): Promise<number> {
+    const attempt = () =>
+      this.db.transaction(async (tx) => {
+        const fresh: unknown[] = [];
+        for (const { item, receipt } of opts.items) {
+          const { fingerprint, ...ids } = receipt;
+          const id = { lineRef: opts.lineRef, method: opts.method, ...ids };
+          const seen = await tx.outboundReceipt.findUnique({
+            where: { lineRef_method_chatId_messageId: id },
+          });
+          if (seen?.fingerprint === fingerprint) continue;
+          await tx.outboundReceipt.upsert({
+            where: { lineRef_method_chatId_messageId: id },
+            create: { ...id, fingerprint, storedAt: opts.now },
+            update: { fingerprint, storedAt: opts.now },
+          });
+          fresh.push(item);
+        }
+        if (fresh.length) await insertCall(tx, { ...opts, items: JSON.stringify(fresh) });
+        return fresh.length;
+      });
+    try {
+      return await attempt();
+    } catch (err) {
+      // The same call arrived twice at once (PostgreSQL): the other request stored it; a second
+      // look finds its receipts.
+      if (!isUniqueViolation(err)) throw err;
+      return attempt();
+    }
+  }
+
+  /** Forgets receipts older than `before` (the portal's outbox has long stopped retrying). */
+  async purgeReceiptsBefore(opts: { before: Date }): Promise<number> {
+    const { count } = await this.db.client.outboundReceipt.deleteMany({
+      where: { storedAt: { lt: opts.before } },
     });
-    await this.db.client.line.updateMany({
-      where: { id: opts.lineRef, outNextAt: null },
-      data: { outNextAt: opts.now, updatedAt: opts.now },
-    });
+    return count;
   }
 
   claimDue(opts: { now: Date; leaseUntil: Date; token: string }): Promise<LineClaim | null> {
@@ -64,12 +109,17 @@ export class OutboundRepository {
     callId: number;
     doneItems: number;
     reports: QueueInsert[];
+    /** Receipts of items the channel refused: the portal may send them again, as the same ids. */
+    forget?: { method: string; chatId: string; messageId: string }[];
     now: Date;
   }): Promise<boolean> {
     const { claim, now } = opts;
     const done = await this.db.transaction(async (tx) => {
       if (!(await lockLane(tx, claim, now))) return false;
       await tx.outboundCall.update({ where: { id: opts.callId }, data: { doneItems: opts.doneItems } });
+      for (const receipt of opts.forget ?? []) {
+        await tx.outboundReceipt.deleteMany({ where: { lineRef: claim.id, ...receipt } });
+      }
       await this.queue.appendIn(tx, { lineRef: claim.id, items: opts.reports, now });
       return true;
     });
@@ -112,6 +162,26 @@ export class OutboundRepository {
       return true;
     });
   }
+}
+
+async function insertCall(
+  tx: Tx,
+  opts: { lineRef: number; method: string; items: string; now: Date },
+): Promise<void> {
+  await tx.outboundCall.create({
+    data: {
+      lineRef: opts.lineRef,
+      method: opts.method,
+      items: opts.items,
+      doneItems: 0,
+      attempts: 0,
+      createdAt: opts.now,
+    },
+  });
+  await tx.line.updateMany({
+    where: { id: opts.lineRef, outNextAt: null },
+    data: { outNextAt: opts.now, updatedAt: opts.now },
+  });
 }
 
 /** Writes the line row under the claim's token first, which locks it for the transaction. */

@@ -43,9 +43,11 @@ const MAX_READ_BATCH = 1000;
 /**
  * Operators' messages to customers. Every change goes out through the outbox
  * (OutputService fire-and-forget calls) under a key of its own derived from the portal's message
- * id, and the message carries that id in Outgoing.im: a retried call is queued once and the
- * connector server recognises the message. Status: pending → sent (the outbox handed it over,
- * see OutboxSettledListener) → delivered → read, or failed with the reason.
+ * id, and the message carries that id in Outgoing.im: a retried call is queued once, and the
+ * connector server stores an item it already holds (same im, same content) only once
+ * (OutboundService.storeItems), so a call sent again after a lost answer reaches the customer
+ * once. Status: pending → sent (the outbox handed it over, see OutboxSettledListener) →
+ * delivered → read, or failed with the reason.
  */
 @Injectable()
 export class RepliesService {

@@ -40,21 +40,24 @@ export class LiveChatEvents implements OnModuleDestroy {
     private readonly clock: Clock,
   ) {}
 
+  /** Appends an event; a repeat of `sourceKey` appends nothing and resolves the first one. */
   async append(
     visitorId: string,
     type: VisitorEvent['type'],
     message: Omit<VisitorEvent['message'], 'date'>,
+    sourceKey?: string,
   ): Promise<VisitorEvent> {
     const date = Math.floor(this.clock.nowMs() / 1000);
     const body = { ...message, date };
-    const row = await this.repo.appendEvent({
+    const { row, fresh } = await this.repo.appendEvent({
       visitorId,
       kind: type,
       messageId: message.id,
       payload: JSON.stringify(body),
+      ...(sourceKey !== undefined && { sourceKey }),
       now: this.clock.now(),
     });
-    for (const wake of this.waiters.get(visitorId) ?? []) wake();
+    if (fresh) for (const wake of this.waiters.get(visitorId) ?? []) wake();
     return toVisitorEvent(row);
   }
 

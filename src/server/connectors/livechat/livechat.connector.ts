@@ -13,6 +13,7 @@ import {
   type ConnectorLine,
   type ConnectorResult,
   type ConnectorSettings,
+  type Delivery,
   type DeliveryResult,
   type HookRequest,
   type ParsedHook,
@@ -109,19 +110,28 @@ export class LiveChatConnector implements Connector {
     };
   }
 
-  async send(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
+  /**
+   * Appending the event is the delivery; it is keyed by the outbound item, so a worker that died
+   * before recording it appends nothing the second time and reports the first event's ids.
+   */
+  async send(line: ConnectorLine, item: OlpOutgoing, delivery?: Delivery): Promise<DeliveryResult> {
     if (!(await this.visitors.findVisitor({ id: item.chat.id, lineRef: line.ref }))) return noSuchChat();
-    const event = await this.events.append(item.chat.id, 'message', {
-      id: `op-${randomUUID()}`,
-      text: item.message.text,
-      ...(item.message.files?.length && { files: item.message.files }),
-      ...(item.user && { author: item.user.name }),
-    });
+    const event = await this.events.append(
+      item.chat.id,
+      'message',
+      {
+        id: `op-${randomUUID()}`,
+        text: item.message.text,
+        ...(item.message.files?.length && { files: item.message.files }),
+        ...(item.user && { author: item.user.name }),
+      },
+      delivery?.key,
+    );
     return { ok: true, externalIds: [event.message.id], date: event.message.date };
   }
 
-  async update(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
-    return this.change(line, item, 'update');
+  async update(line: ConnectorLine, item: OlpOutgoing, delivery?: Delivery): Promise<DeliveryResult> {
+    return this.change(line, item, 'update', delivery);
   }
 
   /** The operator read the visitor's messages: a `read` event per message, for the widget's marks. */
@@ -133,8 +143,8 @@ export class LiveChatConnector implements Connector {
     }
   }
 
-  async delete(line: ConnectorLine, item: OlpOutgoing): Promise<DeliveryResult> {
-    return this.change(line, item, 'delete');
+  async delete(line: ConnectorLine, item: OlpOutgoing, delivery?: Delivery): Promise<DeliveryResult> {
+    return this.change(line, item, 'delete', delivery);
   }
 
   saveSettings(_line: Omit<ConnectorLine, 'settings' | 'ref'>, params: unknown): Promise<ConnectorSettings> {
@@ -197,15 +207,21 @@ export class LiveChatConnector implements Connector {
     line: ConnectorLine,
     item: OlpOutgoing,
     type: 'update' | 'delete',
+    delivery?: Delivery,
   ): Promise<DeliveryResult> {
     const id = Array.isArray(item.message.id) ? item.message.id[0] : item.message.id;
     if (!id) return { ok: false, code: 'MESSAGE_NOT_FOUND', message: 'message.id names no sent message' };
     if (!(await this.visitors.findVisitor({ id: item.chat.id, lineRef: line.ref }))) return noSuchChat();
-    const event = await this.events.append(item.chat.id, type, {
-      id,
-      ...(type === 'update' && { text: item.message.text }),
-      ...(type === 'update' && item.message.files?.length && { files: item.message.files }),
-    });
+    const event = await this.events.append(
+      item.chat.id,
+      type,
+      {
+        id,
+        ...(type === 'update' && { text: item.message.text }),
+        ...(type === 'update' && item.message.files?.length && { files: item.message.files }),
+      },
+      delivery?.key,
+    );
     return { ok: true, externalIds: [id], date: event.message.date };
   }
 }

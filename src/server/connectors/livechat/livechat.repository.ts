@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../../storage/database.service.js';
+import { isUniqueViolation } from '../../storage/prisma-errors.js';
 
 export interface LiveChatVisitorRow {
   id: string;
@@ -15,6 +16,7 @@ export interface LiveChatEventRow {
   kind: string;
   messageId: string;
   payload: string;
+  sourceKey: string | null;
   createdAt: Date;
 }
 
@@ -39,22 +41,45 @@ export class LiveChatRepository {
     return this.db.client.liveChatVisitor.findFirst({ where: { id: opts.id, lineRef: opts.lineRef } });
   }
 
-  appendEvent(opts: {
+  /**
+   * Appends an event; with `sourceKey` (the outbound item that appends it) a second append of the
+   * same key appends nothing and resolves the first event, so a repeated delivery shows once.
+   */
+  async appendEvent(opts: {
     visitorId: string;
     kind: string;
     messageId: string;
     payload: string;
+    sourceKey?: string;
     now: Date;
-  }): Promise<LiveChatEventRow> {
-    return this.db.client.liveChatEvent.create({
-      data: {
-        visitorId: opts.visitorId,
-        kind: opts.kind,
-        messageId: opts.messageId,
-        payload: opts.payload,
-        createdAt: opts.now,
-      },
-    });
+  }): Promise<{ row: LiveChatEventRow; fresh: boolean }> {
+    const key = opts.sourceKey;
+    const earlier = () =>
+      key === undefined
+        ? null
+        : this.db.client.liveChatEvent.findUnique({
+            where: { visitorId_sourceKey: { visitorId: opts.visitorId, sourceKey: key } },
+          });
+    const seen = await earlier();
+    if (seen) return { row: seen, fresh: false };
+    try {
+      const row = await this.db.client.liveChatEvent.create({
+        data: {
+          visitorId: opts.visitorId,
+          kind: opts.kind,
+          messageId: opts.messageId,
+          payload: opts.payload,
+          sourceKey: key ?? null,
+          createdAt: opts.now,
+        },
+      });
+      return { row, fresh: true };
+    } catch (err) {
+      // A worker that took the item over appended it at the same moment.
+      const raced = isUniqueViolation(err) ? await earlier() : null;
+      if (raced) return { row: raced, fresh: false };
+      throw err;
+    }
   }
 
   eventsAfter(opts: { visitorId: string; afterId: number; limit: number }): Promise<LiveChatEventRow[]> {
