@@ -20,6 +20,9 @@ import { JtiReplayCache } from '../../src/portal/input/signature/jti-replay-cach
 import { SeenJtiRepository } from '../../src/portal/input/signature/seen-jti.repository.js';
 import type { MessageContext, PipelineStep } from '../../src/portal/pipelines/pipeline.js';
 import { PipelineRunner } from '../../src/portal/pipelines/pipeline-runner.js';
+import type { PortalConfig } from '../../src/portal/config.js';
+import { PortalWorkerOwner } from '../../src/portal/storage/portal-worker-owner.js';
+import { WorkerOwnerRepository } from '../../src/portal/storage/worker-owner.repository.js';
 import { DatabaseService } from '../../src/portal/storage/database.service.js';
 import { WriteBatcher } from '../../src/portal/storage/write-batcher.js';
 import type { OlpMessage } from '../../src/protocol/index.js';
@@ -140,8 +143,14 @@ describe('Input inbox (database)', () => {
     let emitter: EventEmitter2;
     let received: PortalEventMap['OnReceivedMessage'][];
     let workers: InboxWorker[];
+    let owners: PortalWorkerOwner[];
 
+    /** Each worker stands for a process of its own: an owner of its own, on an instance of its own. */
     const newWorker = (db: DatabaseService = storage.db) => {
+      const owner = new PortalWorkerOwner(new WorkerOwnerRepository(db), storage.clock, {
+        workerOwner: { ...storage.config.workerOwner, instance: `worker-${owners.length + 1}` },
+      } as PortalConfig);
+      owners.push(owner);
       const events = new PortalEvents(emitter);
       const processor = new InboxMessageProcessor(
         new PipelineRunner([step]),
@@ -154,6 +163,7 @@ describe('Input inbox (database)', () => {
         storage.clock,
         storage.config,
         new AdminAlertsService(new AdminAlertsRepository(db), storage.clock),
+        owner,
         options,
       );
       workers.push(worker);
@@ -165,6 +175,7 @@ describe('Input inbox (database)', () => {
       emitter = new EventEmitter2();
       received = [];
       workers = [];
+      owners = [];
       emitter.on('OnReceivedMessage', (p: PortalEventMap['OnReceivedMessage']) => {
         received.push(p);
       });
@@ -173,6 +184,7 @@ describe('Input inbox (database)', () => {
     });
     afterEach(async () => {
       for (const w of workers) await w.stop();
+      for (const o of owners) await o.stop();
     });
 
     it('should run each due message through the pipeline, fire its event and mark it done', async () => {

@@ -4,6 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { OpenLinesModule } from '../open-lines/open-lines.module.js';
 import { OutputModule } from '../output/output.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
+import { PortalConfig } from '../config.js';
+import { PortalWorkerOwner } from '../storage/portal-worker-owner.js';
+import { WorkerOwnerRepository } from '../storage/worker-owner.repository.js';
 import { INPUT_HANDLERS } from './handlers/index.js';
 import { StatusIntake } from './handlers/status-intake.js';
 import { FailedInbox } from './inbox/failed-inbox.service.js';
@@ -46,7 +49,13 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     InboxStatusProcessor,
     InboxWorker,
     FailedInbox,
-    { provide: INBOX_WORKER_OPTIONS, useValue: defaultInboxWorkerOptions },
+    WorkerOwnerRepository,
+    PortalWorkerOwner,
+    {
+      provide: INBOX_WORKER_OPTIONS,
+      inject: [PortalConfig],
+      useFactory: (config: PortalConfig) => ({ ...defaultInboxWorkerOptions, leaseMs: config.inboxLeaseMs }),
+    },
   ],
   exports: [InboxWorker, FailedInbox],
 })
