@@ -146,9 +146,9 @@ describe('Input inbox (database)', () => {
     let owners: PortalWorkerOwner[];
 
     /** Each worker stands for a process of its own: an owner of its own, on an instance of its own. */
-    const newWorker = (db: DatabaseService = storage.db) => {
+    const newWorker = (db: DatabaseService = storage.db, instance = `worker-${owners.length + 1}`) => {
       const owner = new PortalWorkerOwner(new WorkerOwnerRepository(db), storage.clock, {
-        workerOwner: { ...storage.config.workerOwner, instance: `worker-${owners.length + 1}` },
+        workerOwner: { ...storage.config.workerOwner, instance },
       } as PortalConfig);
       owners.push(owner);
       const events = new PortalEvents(emitter);
@@ -419,6 +419,55 @@ describe('Input inbox (database)', () => {
       expect(await stuck).toEqual(['lost']);
       expect(received).toHaveLength(2);
       expect(new Set(received.map((p) => p.inboxId)).size).toBe(1);
+      expect((await rowsOfLine())[0]).toMatchObject({ state: 'done', attempts: 2 });
+    });
+
+    /** Worker `a` claims one message and hangs in it; resolves with what `a` returns once released. */
+    const stuckIn = async (a: InboxWorker, m: OlpMessage) => {
+      let release!: () => void;
+      step.gates.set(
+        m.message.id,
+        new Promise<void>((r) => {
+          release = r;
+        }),
+      );
+      await store([m]);
+      const stuck = a.runDue();
+      await waitUntil(() => step.started.length === 1);
+      return { stuck, release: () => release() };
+    };
+
+    it('should take back a message whose owner went silent, long before its lease, and fence the old claim', async () => {
+      const [a, b] = [newWorker(), newWorker()];
+      const m = olpMessage({ chatId: 'c1' });
+      const { stuck, release } = await stuckIn(a, m);
+
+      expect(await b.runDue()).toEqual([]);
+      // a's heartbeat is now older than the liveness window (the manual clock moved, a's did not beat).
+      const silence = storage.config.workerOwner.timeoutMs + 1;
+      expect(silence).toBeLessThan(options.leaseMs);
+      storage.clock.advance(silence);
+      step.gates.delete(m.message.id);
+      expect(await b.runDue()).toEqual(['done']);
+
+      release();
+      expect(await stuck).toEqual(['lost']);
+      expect(new Set(received.map((p) => p.inboxId)).size).toBe(1);
+      expect((await rowsOfLine())[0]).toMatchObject({ state: 'done', attempts: 2 });
+    });
+
+    it('should let a new process of the same instance take back its predecessor’s message at once', async () => {
+      const a = newWorker(storage.db, 'host-1');
+      const other = newWorker(storage.db, 'host-2');
+      const m = olpMessage({ chatId: 'c1' });
+      const { stuck, release } = await stuckIn(a, m);
+      expect(await other.runDue()).toEqual([]);
+
+      // No time passes: starting on instance host-1 is what makes a's claims dead.
+      step.gates.delete(m.message.id);
+      expect(await newWorker(storage.db, 'host-1').runDue()).toEqual(['done']);
+      release();
+      expect(await stuck).toEqual(['lost']);
       expect((await rowsOfLine())[0]).toMatchObject({ state: 'done', attempts: 2 });
     });
 
