@@ -184,7 +184,7 @@ describe('Input inbox (database)', () => {
     });
     afterEach(async () => {
       for (const w of workers) await w.stop();
-      for (const o of owners) await o.stop();
+      for (const o of owners) o.stop();
     });
 
     it('should run each due message through the pipeline, fire its event and mark it done', async () => {

@@ -11,7 +11,6 @@ export interface WorkerOwnerStore {
   register(opts: { id: string; instance: string; now: Date; staleBefore: Date }): Promise<number>;
   /** Refreshes the heartbeat; stores the row again and resolves false when it had been deleted. */
   beat(opts: { id: string; instance: string; now: Date }): Promise<boolean>;
-  remove(opts: { id: string }): Promise<void>;
 }
 
 export interface WorkerOwnerOptions {
@@ -46,7 +45,11 @@ export class WorkerOwner {
 
   /** Registers (once) and starts the heartbeat; claims must wait for it, or others count them dead. */
   start(): Promise<void> {
-    this.registered ??= this.register();
+    // A failed registration is tried again by the next caller.
+    this.registered ??= this.register().catch((err: unknown) => {
+      this.registered = undefined;
+      throw err;
+    });
     return this.registered;
   }
 
@@ -55,14 +58,14 @@ export class WorkerOwner {
     return new Date(now.getTime() - this.options.timeoutMs);
   }
 
-  /** Stops the heartbeat and deletes the owner row: its remaining claims are free to take. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the heartbeat. The row stays: workers hand their claims back when they stop, and they may
+   * still be doing so (deleting it now would let others take those rows while they finish). It is
+   * dead once past the window, and deleted by the next owner to register.
+   */
+  stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    if (!this.registered) return;
-    await this.registered.catch(() => undefined);
-    this.registered = undefined;
-    await this.store.remove({ id: this.id });
   }
 
   private async register(): Promise<void> {

@@ -10,16 +10,11 @@ import { WorkerOwnerRepository } from './worker-owner.repository.js';
  */
 @Injectable()
 export class PortalWorkerOwner extends WorkerOwner implements OnModuleDestroy {
-  private readonly logger = new Logger(PortalWorkerOwner.name);
-
   constructor(repository: WorkerOwnerRepository, clock: Clock, config: PortalConfig) {
     super(repository, clock, config.workerOwner, new Logger(PortalWorkerOwner.name));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    // Not fatal: a row left behind is dead once its heartbeat is past the window.
-    await this.stop().catch((err: unknown) =>
-      this.logger.warn(`could not remove worker owner ${this.id}: ${String(err)}`),
-    );
+  onModuleDestroy(): void {
+    this.stop();
   }
 }

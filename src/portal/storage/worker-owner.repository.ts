@@ -35,8 +35,4 @@ export class WorkerOwnerRepository implements WorkerOwnerStore {
     });
     return false;
   }
-
-  async remove(opts: { id: string }): Promise<void> {
-    await this.database.client.workerOwner.deleteMany({ where: { id: opts.id } });
-  }
 }
