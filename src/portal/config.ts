@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -84,8 +85,8 @@ export class PortalConfig {
   readonly workers: boolean;
   /**
    * This process as the owner of worker claims: a process that starts takes back at once the claims
-   * of the earlier process of its instance (default: the host name; give processes that share a
-   * database on one host names of their own), and any process those of an owner silent past timeoutMs.
+   * of the earlier process of its instance (default: host name and port), and any process those of
+   * an owner silent past timeoutMs.
    */
   readonly workerOwner: { instance: string; timeoutMs: number };
   /** The operators' event stream (GET /api/stream) and its stored events. */
@@ -133,7 +134,12 @@ export class PortalConfig {
     this.inboxMaxAttempts = env.INBOX_MAX_ATTEMPTS;
     this.inboxLeaseMs = env.INBOX_LEASE;
     this.workers = env.WORKERS;
-    this.workerOwner = { instance: env.WORKER_INSTANCE ?? hostname(), timeoutMs: env.WORKER_OWNER_TIMEOUT };
+    this.workerOwner = {
+      // The port tells apart processes of one host, and a restarted process listens on its old one;
+      // on a random port (0) nothing identifies its predecessor, so it has an instance of its own.
+      instance: env.WORKER_INSTANCE ?? `${hostname()}:${env.PORT === 0 ? randomUUID() : env.PORT}`,
+      timeoutMs: env.WORKER_OWNER_TIMEOUT,
+    };
     this.stream = {
       pollMs: env.STREAM_POLL_MS,
       heartbeatMs: env.STREAM_HEARTBEAT_MS,

@@ -90,8 +90,9 @@ describe('Input: a portal killed in the middle of processing', () => {
   /** Spawns `node dist/portal/main.js` and resolves with its URL once /health answers. */
   const spawnPortal = async (
     extra: Record<string, string>,
-  ): Promise<{ child: ChildProcess; url: string }> => {
-    const port = await freePort();
+    port?: string,
+  ): Promise<{ child: ChildProcess; url: string; port: string }> => {
+    port ??= await freePort();
     const child = spawn(process.execPath, [join(root, 'dist/portal/main.js')], {
       env: env(port, extra),
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -99,7 +100,7 @@ describe('Input: a portal killed in the middle of processing', () => {
     children.push(child);
     const url = `http://127.0.0.1:${port}`;
     await eventually(async () => (await fetch(`${url}/health`)).status === 200, 'the portal to start');
-    return { child, url };
+    return { child, url, port };
   };
 
   const post = (url: string, messages: ReturnType<typeof olpMessage>[]) =>
@@ -112,23 +113,39 @@ describe('Input: a portal killed in the middle of processing', () => {
   const stateOf = async (messageId: string) =>
     (await reader.client.inboxMessage.findFirst({ where: { messageId } }))?.state;
 
-  it.each([
+  it.each<{
+    how: string;
+    chat: string;
+    first: Record<string, string>;
+    second: Record<string, string>;
+    samePort: boolean;
+  }>([
     {
-      how: 'a new process of its instance, at once',
+      how: 'the process restarted on its port (the default instance), at once',
       // A liveness window far above the figure asserted: the new process takes the rows back
       // because it supersedes its predecessor, not because a heartbeat went stale.
+      chat: 'same-port',
+      first: { WORKER_OWNER_TIMEOUT: '10m' },
+      second: { WORKER_OWNER_TIMEOUT: '10m' },
+      samePort: true,
+    },
+    {
+      how: 'a new process of its named instance, at once',
+      chat: 'named',
       first: { WORKER_INSTANCE: 'portal-1', WORKER_OWNER_TIMEOUT: '10m' },
       second: { WORKER_INSTANCE: 'portal-1', WORKER_OWNER_TIMEOUT: '10m' },
+      samePort: false,
     },
     {
       how: 'a process of another instance once the dead one’s heartbeat is past the window',
+      chat: 'silent',
       first: { WORKER_INSTANCE: 'portal-a', WORKER_OWNER_TIMEOUT: '2s' },
       second: { WORKER_INSTANCE: 'portal-b', WORKER_OWNER_TIMEOUT: '2s' },
+      samePort: false,
     },
   ])(
     'should have the killed process’s row taken back by $how, and the chat go on within seconds',
-    async ({ first: firstEnv, second: secondEnv }) => {
-      const chat = `chat-${firstEnv.WORKER_INSTANCE}`;
+    async ({ chat, first: firstEnv, second: secondEnv, samePort }) => {
       const path = `/slow-${chat}.txt`;
       files.route(path, (res) => {
         downloads.set(path, (downloads.get(path) ?? 0) + 1);
@@ -161,7 +178,7 @@ describe('Input: a portal killed in the middle of processing', () => {
       expect(await stateOf(held.message.id)).toBe('processing');
 
       const restartedAt = Date.now();
-      const second = await spawnPortal(secondEnv);
+      const second = await spawnPortal(secondEnv, samePort ? first.port : undefined);
       await eventually(
         async () =>
           (await stateOf(held.message.id)) === 'done' && (await stateOf(later.message.id)) === 'done',
