@@ -20,7 +20,7 @@ class FakeStore implements WorkerOwnerStore {
   }
 }
 
-const log = { warn: () => undefined, error: () => undefined };
+const log = { error: () => undefined };
 
 describe(WorkerOwner.name, () => {
   describe('start', () => {

@@ -21,7 +21,6 @@ export interface WorkerOwnerOptions {
 }
 
 export interface WorkerOwnerLog {
-  warn(message: string): void;
   error(message: string): void;
 }
 
@@ -85,7 +84,7 @@ export class WorkerOwner {
       });
       if (!kept)
         this.log.error(
-          `worker owner ${this.id} was taken for dead (another process of instance "${this.options.instance}" started, or the heartbeat stalled); give each process its own WORKER_INSTANCE`,
+          `worker owner ${this.id} was counted dead (another process of instance "${this.options.instance}" started, or the heartbeat stalled); give each process its own WORKER_INSTANCE`,
         );
     } catch (err) {
       this.log.error(`worker owner heartbeat failed: ${err instanceof Error ? err.message : String(err)}`);

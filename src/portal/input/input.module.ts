@@ -5,8 +5,6 @@ import { OpenLinesModule } from '../open-lines/open-lines.module.js';
 import { OutputModule } from '../output/output.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
 import { PortalConfig } from '../config.js';
-import { PortalWorkerOwner } from '../storage/portal-worker-owner.js';
-import { WorkerOwnerRepository } from '../storage/worker-owner.repository.js';
 import { INPUT_HANDLERS } from './handlers/index.js';
 import { StatusIntake } from './handlers/status-intake.js';
 import { FailedInbox } from './inbox/failed-inbox.service.js';
@@ -49,8 +47,6 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     InboxStatusProcessor,
     InboxWorker,
     FailedInbox,
-    WorkerOwnerRepository,
-    PortalWorkerOwner,
     {
       provide: INBOX_WORKER_OPTIONS,
       inject: [PortalConfig],

@@ -5,8 +5,8 @@ import { PortalConfig } from '../config.js';
 import { WorkerOwnerRepository } from './worker-owner.repository.js';
 
 /**
- * This portal process as the owner of its worker claims; started by the first worker that claims.
- * Provided by the rooms whose workers claim (today the inbox's, in InputModule).
+ * This portal process as the owner of its worker claims (one per process, from StorageModule);
+ * started by the first worker that claims. Today the inbox worker's.
  */
 @Injectable()
 export class PortalWorkerOwner extends WorkerOwner implements OnModuleDestroy {

@@ -5,8 +5,8 @@ import { WriteBatcher } from '../../storage/write-batcher.js';
 
 /**
  * pending: waiting for its turn or its next attempt; processing: claimed by one portal process (its
- * owner) until next_attempt_at (the lease), or until the owner is found dead; done: processed and its event fired; failed: gave up after
- * the last attempt, kept with its error.
+ * owner) until next_attempt_at (the lease) or until the owner is found dead; done: processed and its
+ * event fired; failed: gave up after the last attempt, kept with its error.
  */
 export type InboxState = 'pending' | 'processing' | 'done' | 'failed';
 
