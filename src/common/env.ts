@@ -28,3 +28,26 @@ export const listFromEnv = () =>
 /** JSON lines for log collectors; readable lines when a person watches the terminal. */
 export const logFormatFromEnv = () =>
   z.enum(['json', 'pretty']).default(process.stdout.isTTY ? 'pretty' : 'json');
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Parses a duration such as `90s`, `15m`, `12h` or `30d` into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a duration such as 30s, 15m, 12h or 7d`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** A duration variable (see parseDuration), in milliseconds. */
+export const durationFromEnv = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });

@@ -1,6 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { boolFromEnv, intFromEnv, listFromEnv, loadEnv, logFormatFromEnv } from '../common/env.js';
+import {
+  boolFromEnv,
+  durationFromEnv,
+  intFromEnv,
+  listFromEnv,
+  loadEnv,
+  logFormatFromEnv,
+} from '../common/env.js';
 import { devOlpKeySpec, keptSecret } from '../common/dev-secrets.js';
 import { parseKeyRing, type KeyRing } from '../protocol/index.js';
 
@@ -29,7 +38,10 @@ const schema = z.object({
   OUTPUT_READ_TIMEOUT_MS: intFromEnv(60_000, 1),
   OUTPUT_CACHE_TTL_MS: intFromEnv(60_000, 0),
   INBOX_MAX_ATTEMPTS: intFromEnv(8, 1),
+  INBOX_LEASE: durationFromEnv('5m').refine((ms) => ms > 0, 'must be longer than zero'),
   WORKERS: boolFromEnv(true),
+  WORKER_INSTANCE: z.string().min(1).optional(),
+  WORKER_OWNER_TIMEOUT: durationFromEnv('10s').refine((ms) => ms > 0, 'must be longer than zero'),
   STREAM_POLL_MS: intFromEnv(100, 10),
   STREAM_HEARTBEAT_MS: intFromEnv(15_000, 100),
   STREAM_TOKEN_TTL_SECONDS: intFromEnv(60, 1),
@@ -67,8 +79,16 @@ export class PortalConfig {
   };
   readonly output: { connectTimeoutMs: number; readTimeoutMs: number; cacheTtlMs: number };
   readonly inboxMaxAttempts: number;
+  /** How long an inbox claim holds when its owner is alive; renewed while the row runs. */
+  readonly inboxLeaseMs: number;
   /** Whether this process runs the inbox and outbox workers. */
   readonly workers: boolean;
+  /**
+   * This process as the owner of worker claims: a process that starts takes back at once the claims
+   * of the earlier process of its instance (default: host name and port), and any process those of
+   * an owner silent past timeoutMs.
+   */
+  readonly workerOwner: { instance: string; timeoutMs: number };
   /** The operators' event stream (GET /api/stream) and its stored events. */
   readonly stream: {
     /** How often a process with stream clients looks for events other processes stored. */
@@ -112,7 +132,14 @@ export class PortalConfig {
       cacheTtlMs: env.OUTPUT_CACHE_TTL_MS,
     };
     this.inboxMaxAttempts = env.INBOX_MAX_ATTEMPTS;
+    this.inboxLeaseMs = env.INBOX_LEASE;
     this.workers = env.WORKERS;
+    this.workerOwner = {
+      // The port tells apart processes of one host, and a restarted process listens on its old one;
+      // on a random port (0) nothing identifies its predecessor, so it has an instance of its own.
+      instance: env.WORKER_INSTANCE ?? `${hostname()}:${env.PORT === 0 ? randomUUID() : env.PORT}`,
+      timeoutMs: env.WORKER_OWNER_TIMEOUT,
+    };
     this.stream = {
       pollMs: env.STREAM_POLL_MS,
       heartbeatMs: env.STREAM_HEARTBEAT_MS,

@@ -20,6 +20,9 @@ import { JtiReplayCache } from '../../src/portal/input/signature/jti-replay-cach
 import { SeenJtiRepository } from '../../src/portal/input/signature/seen-jti.repository.js';
 import type { MessageContext, PipelineStep } from '../../src/portal/pipelines/pipeline.js';
 import { PipelineRunner } from '../../src/portal/pipelines/pipeline-runner.js';
+import type { PortalConfig } from '../../src/portal/config.js';
+import { PortalWorkerOwner } from '../../src/portal/storage/portal-worker-owner.js';
+import { WorkerOwnerRepository } from '../../src/portal/storage/worker-owner.repository.js';
 import { DatabaseService } from '../../src/portal/storage/database.service.js';
 import { WriteBatcher } from '../../src/portal/storage/write-batcher.js';
 import type { OlpMessage } from '../../src/protocol/index.js';
@@ -140,8 +143,14 @@ describe('Input inbox (database)', () => {
     let emitter: EventEmitter2;
     let received: PortalEventMap['OnReceivedMessage'][];
     let workers: InboxWorker[];
+    let owners: PortalWorkerOwner[];
 
-    const newWorker = (db: DatabaseService = storage.db) => {
+    /** Each worker stands for a process of its own: an owner of its own, on an instance of its own. */
+    const newWorker = (db: DatabaseService = storage.db, instance = `worker-${owners.length + 1}`) => {
+      const owner = new PortalWorkerOwner(new WorkerOwnerRepository(db), storage.clock, {
+        workerOwner: { ...storage.config.workerOwner, instance },
+      } as PortalConfig);
+      owners.push(owner);
       const events = new PortalEvents(emitter);
       const processor = new InboxMessageProcessor(
         new PipelineRunner([step]),
@@ -154,6 +163,7 @@ describe('Input inbox (database)', () => {
         storage.clock,
         storage.config,
         new AdminAlertsService(new AdminAlertsRepository(db), storage.clock),
+        owner,
         options,
       );
       workers.push(worker);
@@ -165,6 +175,7 @@ describe('Input inbox (database)', () => {
       emitter = new EventEmitter2();
       received = [];
       workers = [];
+      owners = [];
       emitter.on('OnReceivedMessage', (p: PortalEventMap['OnReceivedMessage']) => {
         received.push(p);
       });
@@ -173,6 +184,7 @@ describe('Input inbox (database)', () => {
     });
     afterEach(async () => {
       for (const w of workers) await w.stop();
+      for (const o of owners) o.stop();
     });
 
     it('should run each due message through the pipeline, fire its event and mark it done', async () => {
@@ -407,6 +419,55 @@ describe('Input inbox (database)', () => {
       expect(await stuck).toEqual(['lost']);
       expect(received).toHaveLength(2);
       expect(new Set(received.map((p) => p.inboxId)).size).toBe(1);
+      expect((await rowsOfLine())[0]).toMatchObject({ state: 'done', attempts: 2 });
+    });
+
+    /** Worker `a` claims one message and hangs in it; resolves with what `a` returns once released. */
+    const stuckIn = async (a: InboxWorker, m: OlpMessage) => {
+      let release!: () => void;
+      step.gates.set(
+        m.message.id,
+        new Promise<void>((r) => {
+          release = r;
+        }),
+      );
+      await store([m]);
+      const stuck = a.runDue();
+      await waitUntil(() => step.started.length === 1);
+      return { stuck, release: () => release() };
+    };
+
+    it('should take back a message whose owner went silent, long before its lease, and fence the old claim', async () => {
+      const [a, b] = [newWorker(), newWorker()];
+      const m = olpMessage({ chatId: 'c1' });
+      const { stuck, release } = await stuckIn(a, m);
+
+      expect(await b.runDue()).toEqual([]);
+      // a's heartbeat is now older than the liveness window (the manual clock moved, a's did not beat).
+      const silence = storage.config.workerOwner.timeoutMs + 1;
+      expect(silence).toBeLessThan(options.leaseMs);
+      storage.clock.advance(silence);
+      step.gates.delete(m.message.id);
+      expect(await b.runDue()).toEqual(['done']);
+
+      release();
+      expect(await stuck).toEqual(['lost']);
+      expect(new Set(received.map((p) => p.inboxId)).size).toBe(1);
+      expect((await rowsOfLine())[0]).toMatchObject({ state: 'done', attempts: 2 });
+    });
+
+    it('should let a new process of the same instance take back its predecessor’s message at once', async () => {
+      const a = newWorker(storage.db, 'host-1');
+      const other = newWorker(storage.db, 'host-2');
+      const m = olpMessage({ chatId: 'c1' });
+      const { stuck, release } = await stuckIn(a, m);
+      expect(await other.runDue()).toEqual([]);
+
+      // No time passes: starting on instance host-1 is what makes a's claims dead.
+      step.gates.delete(m.message.id);
+      expect(await newWorker(storage.db, 'host-1').runDue()).toEqual(['done']);
+      release();
+      expect(await stuck).toEqual(['lost']);
       expect((await rowsOfLine())[0]).toMatchObject({ state: 'done', attempts: 2 });
     });
 

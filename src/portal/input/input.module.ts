@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { OpenLinesModule } from '../open-lines/open-lines.module.js';
 import { OutputModule } from '../output/output.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
+import { PortalConfig } from '../config.js';
 import { INPUT_HANDLERS } from './handlers/index.js';
 import { StatusIntake } from './handlers/status-intake.js';
 import { FailedInbox } from './inbox/failed-inbox.service.js';
@@ -46,7 +47,11 @@ import { SeenJtiRepository } from './signature/seen-jti.repository.js';
     InboxStatusProcessor,
     InboxWorker,
     FailedInbox,
-    { provide: INBOX_WORKER_OPTIONS, useValue: defaultInboxWorkerOptions },
+    {
+      provide: INBOX_WORKER_OPTIONS,
+      inject: [PortalConfig],
+      useFactory: (config: PortalConfig) => ({ ...defaultInboxWorkerOptions, leaseMs: config.inboxLeaseMs }),
+    },
   ],
   exports: [InboxWorker, FailedInbox],
 })

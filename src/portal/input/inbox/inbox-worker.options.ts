@@ -4,7 +4,10 @@ export interface InboxWorkerOptions {
   pollIntervalMs: number;
   /** Rows processed at once by one process (always of different chats). */
   concurrency: number;
-  /** How long a claim holds before another process may take the row over; renewed while running. */
+  /**
+   * How long a claim holds before another process may take the row over although its owner looks
+   * alive (INBOX_LEASE); renewed while running.
+   */
   leaseMs: number;
   /** Delay before the second attempt; it doubles with each attempt after that. */
   backoffBaseMs: number;

@@ -4,9 +4,9 @@ import { DatabaseService } from '../../storage/database.service.js';
 import { WriteBatcher } from '../../storage/write-batcher.js';
 
 /**
- * pending: waiting for its turn or its next attempt; processing: claimed by one portal process
- * until next_attempt_at (the lease); done: processed and its event fired; failed: gave up after
- * the last attempt, kept with its error.
+ * pending: waiting for its turn or its next attempt; processing: claimed by one portal process (its
+ * owner) until next_attempt_at (the lease) or until the owner is found dead; done: processed and its
+ * event fired; failed: gave up after the last attempt, kept with its error.
  */
 export type InboxState = 'pending' | 'processing' | 'done' | 'failed';
 
@@ -203,7 +203,7 @@ export class InboxRepository {
    * Claims a row found due, if nobody changed it since: state and attempts act as its version, so
    * of two processes only one wins. The claimed row carries the new attempt number (its token).
    */
-  async claim(opts: { row: InboxRow; now: Date; leaseUntil: Date }): Promise<InboxRow | null> {
+  async claim(opts: { row: InboxRow; now: Date; leaseUntil: Date; owner: string }): Promise<InboxRow | null> {
     const { row } = opts;
     const attempts = row.attempts + 1;
     const { count } = await this.database.client.inboxMessage.updateMany({
@@ -214,9 +214,24 @@ export class InboxRepository {
         // A fresh row is due once stored (see findDueHeads), whatever another process's clock said.
         ...(row.attempts === 0 ? {} : { nextAttemptAt: { lte: opts.now } }),
       },
-      data: { state: 'processing', attempts, nextAttemptAt: opts.leaseUntil },
+      data: { state: 'processing', attempts, nextAttemptAt: opts.leaseUntil, owner: opts.owner },
     });
     return count === 1 ? { ...row, state: 'processing', attempts, nextAttemptAt: opts.leaseUntil } : null;
+  }
+
+  /**
+   * Ends at once the leases of processing rows whose owner is not alive: not in worker_owners, or
+   * silent since before `aliveSince`. They become due and are claimed again as usual; attempts, the
+   * fencing token, is left alone, so the old owner (should it still run) can record nothing. Rows
+   * without an owner (claimed before owners existed) keep their lease. Returns how many.
+   */
+  async expireOrphanedClaims(opts: { now: Date; aliveSince: Date; self: string }): Promise<number> {
+    return this.database.client.$executeRaw`
+      UPDATE inbox_messages SET next_attempt_at = ${opts.now}
+      WHERE state = 'processing' AND next_attempt_at > ${opts.now}
+        AND owner IS NOT NULL AND owner <> ${opts.self}
+        AND NOT EXISTS (
+          SELECT 1 FROM worker_owners o WHERE o.id = inbox_messages.owner AND o.heartbeat_at >= ${opts.aliveSince})`;
   }
 
   /** Extends the lease of a claim still held; false when the claim was lost. */

@@ -10,6 +10,7 @@ import { Clock } from '../../../common/clock.js';
 import { PortalConfig } from '../../config.js';
 import { AdminAlertsService } from '../../open-lines/alerts/admin-alerts.service.js';
 import { parseRowId } from '../../open-lines/row-id.js';
+import { PortalWorkerOwner } from '../../storage/portal-worker-owner.js';
 import { InboxMessageProcessor } from './inbox-message.processor.js';
 import { InboxRepository, type InboxRow } from './inbox.repository.js';
 import { backoffDelayMs, INBOX_WORKER_OPTIONS, type InboxWorkerOptions } from './inbox-worker.options.js';
@@ -29,8 +30,10 @@ export type InboxOutcome = 'done' | 'retry' | 'failed' | 'lost';
  * Processes the inbox: claims due rows (the oldest unfinished row of each chat, so a chat keeps
  * its order), runs them through InboxMessageProcessor, and records the outcome. A failed attempt
  * is retried with exponential backoff until config.inboxMaxAttempts, then the row is kept as
- * failed. Claims are leases: rows of a process that died are taken over when the lease runs out,
- * and a process shutting down hands its unfinished rows back. Several processes may share one
+ * failed. Claims are leases held by this process's owner (PortalWorkerOwner): rows of a process
+ * that died are taken back as soon as its owner is found dead (at once by the next process of its
+ * instance, else after the owner's liveness window), at the latest when the lease runs out; a
+ * process shutting down hands its unfinished rows back. Several processes may share one
  * database; each row is claimed by one of them at a time.
  */
 @Injectable()
@@ -42,6 +45,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private filling?: Promise<void>;
   private fillAgain = false;
   private lastPurgeMs = -Infinity;
+  private lastReclaimMs = -Infinity;
 
   constructor(
     private readonly inbox: InboxRepository,
@@ -49,6 +53,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly config: PortalConfig,
     private readonly alerts: AdminAlertsService,
+    private readonly owner: PortalWorkerOwner,
     @Inject(INBOX_WORKER_OPTIONS) private readonly options: InboxWorkerOptions,
   ) {}
 
@@ -119,6 +124,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * none is left (rows waiting for a later attempt stay). For tests and tools; do not mix with start().
    */
   async runDue(): Promise<InboxOutcome[]> {
+    await this.reclaim();
     const outcomes: InboxOutcome[] = [];
     for (;;) {
       const claimed = await this.claimDue(this.options.concurrency);
@@ -133,7 +139,25 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return this.inbox.deleteDoneBefore({ before: new Date(this.lastPurgeMs - this.options.retainDoneMs) });
   }
 
+  /**
+   * Makes the claims of dead owners due now (see InboxRepository.expireOrphanedClaims). Registers
+   * this process's owner first: that is what makes the claims of its predecessor dead at once.
+   */
+  private async reclaim(): Promise<void> {
+    await this.owner.start();
+    const now = this.clock.now();
+    this.lastReclaimMs = now.getTime();
+    const taken = await this.inbox.expireOrphanedClaims({
+      now,
+      aliveSince: this.owner.aliveSince(now),
+      self: this.owner.id,
+    });
+    if (taken > 0) this.logger.warn(`taking back ${taken} inbox rows claimed by processes that died`);
+  }
+
   private async fill(): Promise<void> {
+    // Not on every nudge (one per stored packet): once per poll interval is soon enough.
+    if (this.clock.nowMs() - this.lastReclaimMs >= this.options.pollIntervalMs) await this.reclaim();
     if (this.clock.nowMs() - this.lastPurgeMs >= this.options.purgeIntervalMs) {
       const purged = await this.purgeDone();
       if (purged > 0) this.logger.debug(`deleted ${purged} processed inbox rows past their retention`);
@@ -152,7 +176,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
     const claimed: InboxRow[] = [];
     for (const row of await this.inbox.findDueHeads({ now, limit })) {
-      const mine = await this.inbox.claim({ row, now, leaseUntil });
+      const mine = await this.inbox.claim({ row, now, leaseUntil, owner: this.owner.id });
       if (mine) claimed.push(mine);
     }
     return claimed;

@@ -1,0 +1,13 @@
+-- Who holds a claim: every process that runs workers registers as an owner and keeps its row
+-- alive with a heartbeat. A claim whose owner is gone (superseded by a new process of the same
+-- instance, or silent past the liveness window) is taken back at once, not when its lease ends.
+CREATE TABLE worker_owners (
+  id TEXT PRIMARY KEY,
+  instance TEXT NOT NULL,
+  started_at TIMESTAMP(3) NOT NULL,
+  heartbeat_at TIMESTAMP(3) NOT NULL
+);
+CREATE INDEX worker_owners_instance_idx ON worker_owners (instance);
+
+-- The owner of a processing row's claim; null on rows claimed before owners existed.
+ALTER TABLE inbox_messages ADD COLUMN owner TEXT;
