@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { devOlpKeySpec, keptSecret } from '../common/dev-secrets.js';
@@ -76,6 +78,8 @@ const schema = z
     LIVECHAT_POLL_TIMEOUT: duration('25s'),
     WORKERS: boolFromEnv(true),
     WORKER_POLL: duration('1s'),
+    WORKER_INSTANCE: z.string().min(1).optional(),
+    WORKER_OWNER_TIMEOUT: duration('10s').refine((ms) => ms > 0, 'must be longer than zero'),
     LOG_FORMAT: logFormatFromEnv(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   })
@@ -122,7 +126,10 @@ export class ServerConfig {
   readonly outbound: {
     /** Waits before each retry of a call the channel failed transiently; then it is reported failed. */
     retryScheduleMs: number[];
-    /** How long a worker owns a line's outbound calls before another process may take them over. */
+    /**
+     * How long a worker owns a line's outbound calls before another process may take them over
+     * although the worker's owner looks alive (a dead owner's claims are taken back at once).
+     */
     leaseMs: number;
   };
   readonly telegram: {
@@ -148,6 +155,12 @@ export class ServerConfig {
   /** Whether this process runs the queue and outbound workers. */
   readonly workers: boolean;
   readonly workerPollMs: number;
+  /**
+   * This process as the owner of its outbound claims: a process that starts takes back at once the
+   * claims of the earlier process of its instance (default: host and port), and any process those
+   * of an owner silent past timeoutMs.
+   */
+  readonly workerOwner: { instance: string; timeoutMs: number };
   readonly logFormat: 'json' | 'pretty';
   readonly logLevel: ServerEnv['LOG_LEVEL'];
 
@@ -191,6 +204,12 @@ export class ServerConfig {
     };
     this.workers = env.WORKERS;
     this.workerPollMs = env.WORKER_POLL;
+    this.workerOwner = {
+      // A restarted process listens on its old port; on a random one (0) nothing names its
+      // predecessor, so it is an instance of its own.
+      instance: env.WORKER_INSTANCE ?? `${hostname()}:${env.PORT === 0 ? randomUUID() : env.PORT}`,
+      timeoutMs: env.WORKER_OWNER_TIMEOUT,
+    };
     this.logFormat = env.LOG_FORMAT;
     this.logLevel = env.LOG_LEVEL;
   }

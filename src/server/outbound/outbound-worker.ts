@@ -17,6 +17,7 @@ import { LinesRepository } from '../lines/lines.repository.js';
 import { InvalidQueueItem, toQueueInserts } from '../queue/portal-queue.service.js';
 import type { QueueInsert } from '../queue/queue.repository.js';
 import type { LineClaim } from '../storage/line-claims.js';
+import { ServerWorkerOwner } from '../storage/server-worker-owner.js';
 import { drain } from '../workers/drain.js';
 import { OutboundRepository, type OutboundCallRow } from './outbound.repository.js';
 import { isItemMethod, type OutboundMethod } from './outbound.service.js';
@@ -39,10 +40,15 @@ const MARK_ACTIONS = {
  * outcome goes back to the portal through the line's queue: receivingStatusDelivery for a sent
  * or updated message, receivingError for a refused one. A thrown error is transient: the call is
  * retried on the outbound schedule and, once that is spent, its remaining items are reported failed.
+ * Claims are leases held by this process's owner (ServerWorkerOwner): the lines of a process that
+ * died are taken back as soon as its owner is found dead (at once by the next process of its
+ * instance, else after the owner's liveness window), at the latest when the lease runs out.
  */
 @Injectable()
 export class OutboundWorker {
   private readonly logger = new Logger(OutboundWorker.name);
+  private lastReclaimMs = -Infinity;
+  private reclaiming?: Promise<void>;
 
   constructor(
     private readonly config: ServerConfig,
@@ -51,6 +57,7 @@ export class OutboundWorker {
     private readonly lines: LinesRepository,
     private readonly settings: LineSettings,
     private readonly factory: ConnectorFactory,
+    private readonly owner: ServerWorkerOwner,
   ) {}
 
   /** Serves due lines until none is due; resolves how many calls were looked at. */
@@ -60,11 +67,16 @@ export class OutboundWorker {
 
   /** Serves the call at the head of the line due earliest; resolves null when no line is due. */
   async runOne(): Promise<CallOutcome | null> {
+    // The first call (and one per poll interval after it) registers the owner and takes back
+    // the claims of dead ones; concurrent slots share the one in progress.
+    if (this.clock.nowMs() - this.lastReclaimMs >= this.config.workerPollMs)
+      await (this.reclaiming ??= this.reclaim().finally(() => (this.reclaiming = undefined)));
     const now = this.clock.now();
     const claim = await this.repo.claimDue({
       now,
       leaseUntil: new Date(now.getTime() + this.config.outbound.leaseMs),
       token: randomUUID(),
+      owner: this.owner.id,
     });
     if (!claim) return null;
     const call = await this.repo.head({ lineRef: claim.id });
@@ -77,6 +89,22 @@ export class OutboundWorker {
     } catch (err) {
       return this.retry(claim, call, err);
     }
+  }
+
+  /**
+   * Makes the claims of dead owners due now (see OutboundRepository.expireOrphanedClaims).
+   * Registers this process's owner first: that is what makes its predecessor's claims dead at once.
+   */
+  private async reclaim(): Promise<void> {
+    await this.owner.start();
+    const now = this.clock.now();
+    const taken = await this.repo.expireOrphanedClaims({
+      now,
+      aliveSince: this.owner.aliveSince(now),
+      self: this.owner.id,
+    });
+    this.lastReclaimMs = now.getTime();
+    if (taken > 0) this.logger.warn(`taking back ${taken} outbound lines claimed by processes that died`);
   }
 
   private async serve(claim: LineClaim, call: OutboundCallRow): Promise<CallOutcome> {

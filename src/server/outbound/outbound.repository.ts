@@ -89,8 +89,23 @@ export class OutboundRepository {
     return count;
   }
 
-  claimDue(opts: { now: Date; leaseUntil: Date; token: string }): Promise<LineClaim | null> {
+  claimDue(opts: { now: Date; leaseUntil: Date; token: string; owner: string }): Promise<LineClaim | null> {
     return claimDueLine(this.db, 'outbound', opts);
+  }
+
+  /**
+   * Ends at once the outbound leases whose owner is not alive: not in worker_owners, or silent
+   * since before `aliveSince`. The lines become due and are claimed again as usual, under a new
+   * token, so the old owner (should it still run) can record nothing. Claims without an owner
+   * (made before owners existed) keep their lease. Resolves how many.
+   */
+  expireOrphanedClaims(opts: { now: Date; aliveSince: Date; self: string }): Promise<number> {
+    return this.db.client.$executeRaw`
+      UPDATE lines SET out_next_at = ${opts.now}, updated_at = ${opts.now}
+      WHERE out_lease_token IS NOT NULL AND out_next_at > ${opts.now}
+        AND out_owner IS NOT NULL AND out_owner <> ${opts.self}
+        AND NOT EXISTS (
+          SELECT 1 FROM worker_owners o WHERE o.id = lines.out_owner AND o.heartbeat_at >= ${opts.aliveSince})`;
   }
 
   head(opts: { lineRef: number }): Promise<OutboundCallRow | null> {
@@ -143,7 +158,10 @@ export class OutboundRepository {
         where: { id: opts.callId },
         data: { attempts: opts.attempts, lastError: opts.lastError },
       });
-      await tx.line.update({ where: { id: claim.id }, data: { outNextAt: opts.at, outLeaseToken: null } });
+      await tx.line.update({
+        where: { id: claim.id },
+        data: { outNextAt: opts.at, outLeaseToken: null, outOwner: null },
+      });
       return true;
     });
   }
@@ -157,7 +175,7 @@ export class OutboundRepository {
       const next = await tx.outboundCall.findFirst({ where: { lineRef: claim.id }, select: { id: true } });
       await tx.line.update({
         where: { id: claim.id },
-        data: { outNextAt: next ? now : null, outLeaseToken: null },
+        data: { outNextAt: next ? now : null, outLeaseToken: null, outOwner: null },
       });
       return true;
     });
