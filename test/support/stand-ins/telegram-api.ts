@@ -46,6 +46,8 @@ export class TelegramApiStandIn {
   private readonly bots = new Map<string, StandInBot>();
   private readonly files = new Map<string, StoredFile>();
   private readonly refusals = new Map<string, TelegramRefusal[]>();
+  /** Calls left to leave unanswered, per method. */
+  private readonly hangs = new Map<string, number>();
   private nextMessageId = 1000;
   private server?: Server;
 
@@ -63,6 +65,12 @@ export class TelegramApiStandIn {
   /** The next call of `method` is refused as given (queued, one per call). */
   refuseNext(method: string, refusal: TelegramRefusal): this {
     this.refusals.set(method, [...(this.refusals.get(method) ?? []), refusal]);
+    return this;
+  }
+
+  /** The next `count` calls of `method` are recorded and never answered (the caller hangs). */
+  hangNext(method: string, count = 1): this {
+    this.hangs.set(method, (this.hangs.get(method) ?? 0) + count);
     return this;
   }
 
@@ -105,6 +113,11 @@ export class TelegramApiStandIn {
     this.calls.push({ token, method, params });
     const bot = this.bots.get(token);
     if (!bot) return this.refuse(res, { error_code: 401, description: 'Unauthorized' });
+    const hangs = this.hangs.get(method) ?? 0;
+    if (hangs > 0) {
+      this.hangs.set(method, hangs - 1);
+      return;
+    }
     const scripted = this.refusals.get(method)?.shift();
     if (scripted) return this.refuse(res, scripted);
     const result = this.run(bot, method, params);
