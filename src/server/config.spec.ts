@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_BLOCK_SCHEDULE, parseDuration, ServerConfig } from './config.js';
 
@@ -43,6 +44,27 @@ describe(ServerConfig.name, () => {
       [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must start with file:/],
     ])('should refuse %j, naming the variable', (extra, message) => {
       expect(() => ServerConfig.fromEnv(env(extra))).toThrow(message);
+    });
+  });
+
+  describe('workerOwner', () => {
+    it('should name the instance by host and port, so a restart on the port supersedes its predecessor', () => {
+      expect(ServerConfig.fromEnv(env({ PORT: '3105' })).workerOwner).toEqual({
+        instance: `${hostname()}:3105`,
+        timeoutMs: 10_000,
+      });
+      expect(
+        ServerConfig.fromEnv(env({ WORKER_INSTANCE: 'a', WORKER_OWNER_TIMEOUT: '3s' })).workerOwner,
+      ).toEqual({ instance: 'a', timeoutMs: 3_000 });
+    });
+
+    it('should give every process on a random port an instance of its own', () => {
+      const instance = () => ServerConfig.fromEnv(env({ PORT: '0' })).workerOwner.instance;
+      expect(instance()).not.toBe(instance());
+    });
+
+    it('should refuse a timeout of zero, naming the variable', () => {
+      expect(() => ServerConfig.fromEnv(env({ WORKER_OWNER_TIMEOUT: '0s' }))).toThrow(/WORKER_OWNER_TIMEOUT/);
     });
   });
 });
