@@ -148,4 +148,25 @@ describe('outbound calls to the channel', () => {
     );
     expect(await f.server.db.outboundCall.count()).toBe(0);
   });
+
+  it('should leave the claim of a live owner alone and take back at once that of a dead one', async () => {
+    await call('sendMessage', [outgoing(1)]);
+    const now = f.server.clock.now();
+    await f.server.db.workerOwner.create({
+      data: { id: 'other', instance: 'elsewhere', startedAt: now, heartbeatAt: now },
+    });
+    // Another process claimed the line for the whole outbound lease (5 min), and beats.
+    await f.server.db.line.update({
+      where: { id: f.line.id },
+      data: { outLeaseToken: 'theirs', outOwner: 'other', outNextAt: new Date(now.getTime() + 300_000) },
+    });
+    await deliver();
+    expect(f.channel.calls).toEqual([]);
+
+    // It stops beating: past the liveness window (WORKER_OWNER_TIMEOUT, 10 s) it is dead.
+    f.server.clock.advance(10_001);
+    await deliver();
+    expect(sentTexts()).toEqual(['send:answer 1']);
+    expect(await f.server.db.outboundCall.count()).toBe(0);
+  });
 });
