@@ -145,7 +145,8 @@ async function claims(bench: Bench, label: string): Promise<void> {
   const count = 2000;
   const leaseUntil = new Date(now.getTime() + 300_000);
   const started = performance.now();
-  for (let i = 0; i < count; i++) await claimDueLine(db, 'queue', { now, leaseUntil, token: `t${i}` });
+  for (let i = 0; i < count; i++)
+    await claimDueLine(db, 'queue', { now, leaseUntil, token: `t${i}`, owner: 'bench' });
   const perClaimMs = (performance.now() - started) / count;
   const select = `SELECT id FROM lines WHERE next_attempt_at <= ${ts(now)} ORDER BY next_attempt_at LIMIT 1`;
   const plan = await db.client.$queryRawUnsafe<Record<string, unknown>[]>(

@@ -52,7 +52,7 @@ describe('queue durability', () => {
     expect(await server.db.queueItem.count()).toBe(0);
   });
 
-  it('should send the batch of a worker that died after claiming its line, once the claim runs out', async () => {
+  it('should send the batch of a worker that died after claiming its line without an owner, once the claim runs out', async () => {
     await enqueueMessages(
       f.server,
       f.line,
@@ -61,8 +61,10 @@ describe('queue durability', () => {
     const now = f.server.clock.now();
     const claim = await f.server.app
       .get(QueueRepository)
-      .claimDue({ now, leaseUntil: new Date(now.getTime() + 60_000), token: 'died' });
+      .claimDue({ now, leaseUntil: new Date(now.getTime() + 60_000), token: 'died', owner: 'gone' });
     expect(claim).toMatchObject({ id: f.line.id, phase: 'ready' });
+    // As claims made before owners existed: only the lease ends them.
+    await f.server.db.line.update({ where: { id: f.line.id }, data: { leaseOwner: null } });
 
     const server = await restart();
     expect(await drive(server, [f.portal])).toBe(0);
@@ -73,6 +75,70 @@ describe('queue durability', () => {
       phase: 'idle',
       attempt: 0,
     });
+  });
+
+  it('should leave the push of a live owner alone and take back at once that of a dead one', async () => {
+    await enqueueMessages(
+      f.server,
+      f.line,
+      range(1, 3).map((n) => customerMessage(n)),
+    );
+    const now = f.server.clock.now();
+    await f.server.db.workerOwner.create({
+      data: { id: 'other', instance: 'elsewhere', startedAt: now, heartbeatAt: now },
+    });
+    // Another process claimed the line and took its batch (its push awaits the portal until the
+    // confirmation deadline, 60 s), and beats.
+    const repo = f.server.app.get(QueueRepository);
+    const claim = await repo.claimDue({
+      now,
+      leaseUntil: new Date(now.getTime() + 60_000),
+      token: 'theirs',
+      owner: 'other',
+    });
+    const taken = await repo.takeBatch({
+      claim: claim!,
+      limit: 10,
+      maxBytes: 1_000_000,
+      deadline: new Date(now.getTime() + 60_000),
+      now,
+    });
+    expect(taken.kind).toBe('batch');
+    expect(await drive(f.server, [f.portal])).toBe(0);
+    expect(f.portal.messageIds()).toEqual([]);
+
+    // It stops beating: past the liveness window (WORKER_OWNER_TIMEOUT, 10 s) it is dead; its
+    // batch goes again at once, not counted as a failed attempt.
+    f.server.clock.advance(10_001);
+    await drive(f.server, [f.portal]);
+    expect(f.portal.messageIds()).toEqual(['m1', 'm2', 'm3']);
+    expect(await f.server.db.line.findUniqueOrThrow({ where: { id: f.line.id } })).toMatchObject({
+      phase: 'idle',
+      attempt: 0,
+      leaseOwner: null,
+    });
+  });
+
+  it('should not take back a line that awaits setStatusDelivered once its pushing process is gone', async () => {
+    f.portal.mode = 'no-confirm';
+    await enqueueMessages(
+      f.server,
+      f.line,
+      range(1, 3).map((n) => customerMessage(n)),
+    );
+    await drive(f.server, [f.portal]);
+    expect(f.portal.messageIds()).toEqual(['m1', 'm2', 'm3']);
+    // The push is over: the wait for the portal's confirmation is held by no process.
+    expect(await f.server.db.line.findUniqueOrThrow({ where: { id: f.line.id } })).toMatchObject({
+      phase: 'awaiting',
+      leaseOwner: null,
+    });
+
+    // Every owner is gone: the line still waits for its confirmation deadline (60 s).
+    await f.server.db.workerOwner.deleteMany();
+    f.server.clock.advance(10_001);
+    expect(await drive(f.server, [f.portal])).toBe(0);
+    expect(f.portal.messageIds()).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('should never send the same batch twice from two workers on one database', async () => {

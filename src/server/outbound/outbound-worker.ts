@@ -19,6 +19,7 @@ import type { QueueInsert } from '../queue/queue.repository.js';
 import type { LineClaim } from '../storage/line-claims.js';
 import { ServerWorkerOwner } from '../storage/server-worker-owner.js';
 import { drain } from '../workers/drain.js';
+import { OrphanReclaim } from '../workers/orphan-reclaim.js';
 import { OutboundRepository, type OutboundCallRow } from './outbound.repository.js';
 import { isItemMethod, type OutboundMethod } from './outbound.service.js';
 
@@ -47,8 +48,7 @@ const MARK_ACTIONS = {
 @Injectable()
 export class OutboundWorker {
   private readonly logger = new Logger(OutboundWorker.name);
-  private lastReclaimMs = -Infinity;
-  private reclaiming?: Promise<void>;
+  private readonly reclaim: OrphanReclaim;
 
   constructor(
     private readonly config: ServerConfig,
@@ -58,7 +58,16 @@ export class OutboundWorker {
     private readonly settings: LineSettings,
     private readonly factory: ConnectorFactory,
     private readonly owner: ServerWorkerOwner,
-  ) {}
+  ) {
+    this.reclaim = new OrphanReclaim({
+      owner,
+      clock,
+      everyMs: config.workerPollMs,
+      expire: (opts) => repo.expireOrphanedClaims(opts),
+      logger: this.logger,
+      lane: 'outbound',
+    });
+  }
 
   /** Serves due lines until none is due; resolves how many calls were looked at. */
   tick(): Promise<number> {
@@ -67,10 +76,7 @@ export class OutboundWorker {
 
   /** Serves the call at the head of the line due earliest; resolves null when no line is due. */
   async runOne(): Promise<CallOutcome | null> {
-    // The first call (and one per poll interval after it) registers the owner and takes back
-    // the claims of dead ones; concurrent slots share the one in progress.
-    if (this.clock.nowMs() - this.lastReclaimMs >= this.config.workerPollMs)
-      await (this.reclaiming ??= this.reclaim().finally(() => (this.reclaiming = undefined)));
+    await this.reclaim.ifDue();
     const now = this.clock.now();
     const claim = await this.repo.claimDue({
       now,
@@ -89,22 +95,6 @@ export class OutboundWorker {
     } catch (err) {
       return this.retry(claim, call, err);
     }
-  }
-
-  /**
-   * Makes the claims of dead owners due now (see OutboundRepository.expireOrphanedClaims).
-   * Registers this process's owner first: that is what makes its predecessor's claims dead at once.
-   */
-  private async reclaim(): Promise<void> {
-    await this.owner.start();
-    const now = this.clock.now();
-    const taken = await this.repo.expireOrphanedClaims({
-      now,
-      aliveSince: this.owner.aliveSince(now),
-      self: this.owner.id,
-    });
-    this.lastReclaimMs = now.getTime();
-    if (taken > 0) this.logger.warn(`taking back ${taken} outbound lines claimed by processes that died`);
   }
 
   private async serve(claim: LineClaim, call: OutboundCallRow): Promise<CallOutcome> {

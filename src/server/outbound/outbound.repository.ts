@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueueRepository, type QueueInsert } from '../queue/queue.repository.js';
 import { DatabaseService, type Tx } from '../storage/database.service.js';
-import { claimDueLine, type LineClaim } from '../storage/line-claims.js';
+import { claimDueLine, expireOrphanedClaims, type LineClaim } from '../storage/line-claims.js';
 import { isUniqueViolation } from '../storage/prisma-errors.js';
 
 export interface OutboundCallRow {
@@ -93,19 +93,9 @@ export class OutboundRepository {
     return claimDueLine(this.db, 'outbound', opts);
   }
 
-  /**
-   * Ends at once the outbound leases whose owner is not alive: not in worker_owners, or silent
-   * since before `aliveSince`. The lines become due and are claimed again as usual, under a new
-   * token, so the old owner (should it still run) can record nothing. Claims without an owner
-   * (made before owners existed) keep their lease. Resolves how many.
-   */
+  /** Takes back the lines whose claim names a dead owner (see expireOrphanedClaims). */
   expireOrphanedClaims(opts: { now: Date; aliveSince: Date; self: string }): Promise<number> {
-    return this.db.client.$executeRaw`
-      UPDATE lines SET out_next_at = ${opts.now}, updated_at = ${opts.now}
-      WHERE out_lease_token IS NOT NULL AND out_next_at > ${opts.now}
-        AND out_owner IS NOT NULL AND out_owner <> ${opts.self}
-        AND NOT EXISTS (
-          SELECT 1 FROM worker_owners o WHERE o.id = lines.out_owner AND o.heartbeat_at >= ${opts.aliveSince})`;
+    return expireOrphanedClaims(this.db, 'outbound', opts);
   }
 
   head(opts: { lineRef: number }): Promise<OutboundCallRow | null> {

@@ -6,7 +6,9 @@ import { MAX_BODY_BYTES, olpId } from '../../protocol/index.js';
 import { ServerConfig } from '../config.js';
 import { PortalRegistry } from '../portals/portal-registry.service.js';
 import type { LineClaim } from '../storage/line-claims.js';
+import { ServerWorkerOwner } from '../storage/server-worker-owner.js';
 import { drain } from '../workers/drain.js';
+import { OrphanReclaim } from '../workers/orphan-reclaim.js';
 import { PortalClient } from './portal-client.js';
 import { QueueRepository, SINGLE_ITEM_COMMANDS, type QueuedItem } from './queue.repository.js';
 
@@ -32,11 +34,15 @@ export type LineOutcome = 'sent' | 'confirmed' | 'blocked' | 'dead-lettered' | '
  * then the line waits for setStatusDelivered. A failure (transport, refusal, or no confirmation
  * by the deadline) blocks the line for the next period of the schedule; after the last one the
  * line's items move to dead letters. Lines are claimed one at a time through the due index, so a
- * blocked or slow line never holds up another.
+ * blocked or slow line never holds up another. A claim names this process's owner
+ * (ServerWorkerOwner) while it pushes: a line whose push was cut short by the process's death is
+ * taken back as soon as its owner is found dead (at once by the next process of its instance, else
+ * after the owner's liveness window) and pushed again, not after the confirmation timeout.
  */
 @Injectable()
 export class QueueWorker {
   private readonly logger = new Logger(QueueWorker.name);
+  private readonly reclaim: OrphanReclaim;
 
   constructor(
     private readonly config: ServerConfig,
@@ -44,7 +50,17 @@ export class QueueWorker {
     private readonly repo: QueueRepository,
     private readonly registry: PortalRegistry,
     private readonly client: PortalClient,
-  ) {}
+    private readonly owner: ServerWorkerOwner,
+  ) {
+    this.reclaim = new OrphanReclaim({
+      owner,
+      clock,
+      everyMs: config.workerPollMs,
+      expire: (opts) => repo.expireOrphanedClaims(opts),
+      logger: this.logger,
+      lane: 'queue',
+    });
+  }
 
   /**
    * Serves due lines, `queue.concurrency` at a time, until none is due; resolves how many line
@@ -56,11 +72,13 @@ export class QueueWorker {
 
   /** Claims the line due earliest and serves it; resolves null when no line is due. */
   async runOne(): Promise<LineOutcome | null> {
+    await this.reclaim.ifDue();
     const now = this.clock.now();
     const claim = await this.repo.claimDue({
       now,
       leaseUntil: new Date(now.getTime() + this.config.queue.confirmTimeoutMs),
       token: randomUUID(),
+      owner: this.owner.id,
     });
     return claim ? this.serve(claim) : null;
   }
@@ -97,7 +115,7 @@ export class QueueWorker {
       command === 'receivingMessage'
         ? this.readMessageAnswers(taken.items, outcome.data)
         : { confirmed: taken.items.map((i) => i.id), rejected: [] };
-    const released = await this.repo.settleAnswer({ lineRef: claim.id, ...answer, now: this.clock.now() });
+    const released = await this.repo.settleAnswer({ claim, ...answer, now: this.clock.now() });
     // The portal took the notice of a retired line: the record left for it has served.
     if (command === 'deactivateConnector' && released) await this.repo.dropRetired({ lineRef: claim.id });
     return released ? 'confirmed' : 'sent';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type Tx } from '../storage/database.service.js';
-import { claimDueLine, type LineClaim } from '../storage/line-claims.js';
+import { claimDueLine, expireOrphanedClaims, type LineClaim } from '../storage/line-claims.js';
 
 /** One item to append to a line's queue. */
 export interface QueueInsert {
@@ -83,8 +83,16 @@ export class QueueRepository {
     await tx.queueItem.createMany({ data: queueRows(opts) });
   }
 
-  claimDue(opts: { now: Date; leaseUntil: Date; token: string }): Promise<LineClaim | null> {
+  claimDue(opts: { now: Date; leaseUntil: Date; token: string; owner: string }): Promise<LineClaim | null> {
     return claimDueLine(this.db, 'queue', opts);
+  }
+
+  /**
+   * Takes back the lines whose push was cut short by their owner's death (see
+   * expireOrphanedClaims): they are due now, ready to push their batch again.
+   */
+  expireOrphanedClaims(opts: { now: Date; aliveSince: Date; self: string }): Promise<number> {
+    return expireOrphanedClaims(this.db, 'queue', opts);
   }
 
   /**
@@ -160,24 +168,31 @@ export class QueueRepository {
   /**
    * Applies the portal's answer to a pushed batch: `confirmed` items are deleted (taken, and
    * needing no further confirmation), `rejected` ones go to dead letters; the line is released
-   * when no sent item is left. Resolves whether it was.
+   * when no sent item is left. Resolves whether it was. Either way the push is over, so the
+   * claim's owner is dropped: a line waiting for setStatusDelivered is held by no process, and
+   * is not taken back should this one die.
    */
   settleAnswer(opts: {
-    lineRef: number;
+    claim: LineClaim;
     confirmed: number[];
     rejected: { id: number; reason: string }[];
     now: Date;
   }): Promise<boolean> {
+    const { claim } = opts;
     return this.db.transaction(async (tx) => {
-      const line = await lockLine(tx, opts.lineRef, opts.now);
+      const line = await lockLine(tx, claim.id, opts.now);
       if (!line || line.sentLastId == null) return false;
-      await tx.queueItem.deleteMany({ where: { id: { in: opts.confirmed }, lineRef: opts.lineRef } });
+      await tx.line.updateMany({
+        where: { id: claim.id, leaseToken: claim.token },
+        data: { leaseOwner: null },
+      });
+      await tx.queueItem.deleteMany({ where: { id: { in: opts.confirmed }, lineRef: claim.id } });
       const reasons = new Map(opts.rejected.map((r) => [r.id, r.reason]));
       const rejected = await tx.queueItem.findMany({
-        where: { id: { in: [...reasons.keys()] }, lineRef: opts.lineRef },
+        where: { id: { in: [...reasons.keys()] }, lineRef: claim.id },
       });
       for (const item of rejected) await moveToDeadLetters(tx, line, [item], reasons.get(item.id)!, opts.now);
-      return releaseIfDelivered(tx, opts.lineRef, line.sentLastId, opts.now);
+      return releaseIfDelivered(tx, claim.id, line.sentLastId, opts.now);
     });
   }
 
@@ -191,6 +206,7 @@ export class QueueRepository {
         blockedUntil: opts.until,
         nextAttemptAt: opts.until,
         leaseToken: null,
+        leaseOwner: null,
         updatedAt: opts.now,
       },
     });
@@ -361,6 +377,7 @@ const idle = () => ({
   phase: 'idle',
   nextAttemptAt: null,
   leaseToken: null,
+  leaseOwner: null,
   attempt: 0,
   blockedUntil: null,
 });

@@ -6,7 +6,7 @@ import { ServerWorkerOwnerStore } from './worker-owner.store.js';
 
 /**
  * This server process as the owner of its worker claims (one per process, from StorageModule);
- * started by the first worker that claims. Today the outbound worker's.
+ * started by the first worker that claims (the queue's or the outbound one's).
  */
 @Injectable()
 export class ServerWorkerOwner extends WorkerOwner implements OnModuleDestroy {
