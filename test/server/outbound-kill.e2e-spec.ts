@@ -1,30 +1,19 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Clock } from '../../src/common/clock.js';
 import { generateKeySpec, parseKeyRing } from '../../src/protocol/index.js';
 import { botToken } from '../factories/telegram.factory.js';
 import { TelegramApiStandIn } from '../support/stand-ins/telegram-api.js';
 import { createTestDatabase, tempDir, type TestDatabase } from '../support/database.js';
 import { PortalStandIn, postSigned } from './support/portal-stand-in.js';
+import { killAll, root, spawnBuiltServer } from './support/spawned-server.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_ID = 'server-test';
 const PORTAL_ID = 'portal-test';
 const BOT = { token: botToken(987654321), id: 987654321, username: 'kill_bot', first_name: 'Kill' };
 /** Far below the outbound lease (OUTBOUND_LEASE, 5 min by default) that held a killed server's line. */
 const TAKEN_BACK_WITHIN_MS = 8_000;
-
-async function freePort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return String(port);
-}
 
 async function eventually(pred: () => Promise<boolean>, what: string, withinMs = 30_000): Promise<void> {
   const until = Date.now() + withinMs;
@@ -65,25 +54,17 @@ describe('Outbound: a server killed in the middle of sending a reply', () => {
     }).start();
   });
   afterEach(async () => {
-    for (const child of children.splice(0))
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-      }
+    await killAll(children);
     await portal.close();
     await telegram.close();
     await database.drop();
     dir.remove();
   });
 
-  /** Spawns `node dist/server/main.js` and resolves with its URL once /health answers. */
+  /** Spawns the built server on the test's database and points the portal stand-in at it. */
   const spawnServer = async (extra: Record<string, string>, port?: string) => {
-    port ??= await freePort();
-    const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
+    const server = await spawnBuiltServer({
       env: {
-        PATH: process.env.PATH,
-        PORT: port,
-        HOST: '127.0.0.1',
         DATA_DIR: dir.path,
         DATABASE_URL: database.url,
         SERVER_ID,
@@ -95,13 +76,11 @@ describe('Outbound: a server killed in the middle of sending a reply', () => {
         LOG_LEVEL: 'error',
         ...extra,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      port,
+      children,
     });
-    children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    await eventually(async () => (await fetch(`${url}/health`)).status === 200, 'the server to start');
-    portal.serverUrl = url;
-    return { child, url, port };
+    portal.serverUrl = server.url;
+    return server;
   };
 
   const olp = async (url: string, command: string, data: unknown[]) => {

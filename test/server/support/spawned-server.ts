@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: spawned processes run its built server (`npm run build`), as `npm start` does. */
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export async function freePort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return String(port);
+}
+
+export interface SpawnedServer {
+  child: ChildProcess;
+  url: string;
+  port: string;
+}
+
+/**
+ * Spawns `node dist/server/main.js` with `env` (and PATH, HOST, PORT) and resolves once /health
+ * answers 200; the child is added to `children` so the test can kill what it left running.
+ */
+export async function spawnBuiltServer(opts: {
+  env: Record<string, string>;
+  port?: string;
+  children: ChildProcess[];
+}): Promise<SpawnedServer> {
+  const port = opts.port ?? (await freePort());
+  const child = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
+    env: { PATH: process.env.PATH, PORT: port, HOST: '127.0.0.1', ...opts.env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  opts.children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 30_000;
+  while ((await fetch(`${url}/health`).catch(() => null))?.status !== 200) {
+    if (Date.now() > until || child.exitCode !== null)
+      throw new Error('gave up waiting for the server to start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, url, port };
+}
+
+/** SIGKILLs the children still running and waits for them to exit. */
+export async function killAll(children: ChildProcess[]): Promise<void> {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+}
