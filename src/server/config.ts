@@ -156,7 +156,7 @@ export class ServerConfig {
   readonly workers: boolean;
   readonly workerPollMs: number;
   /**
-   * This process as the owner of its outbound claims: a process that starts takes back at once the
+   * This process as the owner of its queue and outbound claims: a process that starts takes back at once the
    * claims of the earlier process of its instance (default: host and port), and any process those
    * of an owner silent past timeoutMs.
    */
