@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { olpBody, olpMessage, signedPost } from '../factories/packet.factory.js';
 import { PortalConfig } from '../../src/portal/config.js';
 import { DatabaseService } from '../../src/portal/storage/database.service.js';
@@ -11,21 +8,13 @@ import { generateKeySpec } from '../../src/protocol/index.js';
 import { StandInServer } from '../files/stand-in-server.js';
 import { createTestDatabase, tempDir, type TestDatabase } from '../support/database.js';
 import { startOlpPeer, type OlpPeer } from '../support/olp-peer.js';
+import { kill9, killAll, root, spawnBuilt, type SpawnedProcess } from '../support/spawned.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_ID = 'server-test';
 const PORTAL_ID = 'portal-test';
 const FILE_HOST = '127.0.0.2';
 /** Far below the inbox lease (5 min by default) that held a killed process's rows before. */
 const TAKEN_BACK_WITHIN_MS = 8_000;
-
-async function freePort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return String(port);
-}
 
 async function eventually(pred: () => Promise<boolean>, what: string, withinMs = 30_000): Promise<void> {
   const until = Date.now() + withinMs;
@@ -59,8 +48,7 @@ describe('Input: a portal killed in the middle of processing', () => {
     files = await StandInServer.start(FILE_HOST);
   }, 120_000);
   afterAll(async () => {
-    for (const child of children)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await killAll(children);
     await reader?.onModuleDestroy();
     await files?.close();
     await peer?.close();
@@ -68,10 +56,7 @@ describe('Input: a portal killed in the middle of processing', () => {
     dir.remove();
   });
 
-  const env = (port: string, extra: Record<string, string>): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    PORT: port,
-    HOST: '127.0.0.1',
+  const env = (extra: Record<string, string>): Record<string, string> => ({
     DATA_DIR: dir.path,
     DATABASE_URL: database.url,
     OLP_KEYS: keySpec,
@@ -88,20 +73,8 @@ describe('Input: a portal killed in the middle of processing', () => {
   });
 
   /** Spawns `node dist/portal/main.js` and resolves with its URL once /health answers. */
-  const spawnPortal = async (
-    extra: Record<string, string>,
-    port?: string,
-  ): Promise<{ child: ChildProcess; url: string; port: string }> => {
-    port ??= await freePort();
-    const child = spawn(process.execPath, [join(root, 'dist/portal/main.js')], {
-      env: env(port, extra),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    await eventually(async () => (await fetch(`${url}/health`)).status === 200, 'the portal to start');
-    return { child, url, port };
-  };
+  const spawnPortal = (extra: Record<string, string>, port?: string): Promise<SpawnedProcess> =>
+    spawnBuilt({ entry: 'dist/portal/main.js', env: env(extra), port, children });
 
   const post = (url: string, messages: ReturnType<typeof olpMessage>[]) =>
     signedPost(`${url}/olp/v1/input`, olpBody('receivingMessage', messages), {
@@ -153,7 +126,7 @@ describe('Input: a portal killed in the middle of processing', () => {
       });
       const first = await spawnPortal(firstEnv);
       if (!reader) {
-        reader = new DatabaseService(PortalConfig.fromEnv(env('0', {})));
+        reader = new DatabaseService(PortalConfig.fromEnv({ ...env({}), PORT: '0' }));
         await reader.connect();
       }
 
@@ -172,8 +145,7 @@ describe('Input: a portal killed in the middle of processing', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(await stateOf(later.message.id)).toBe('pending');
 
-      first.child.kill('SIGKILL');
-      await once(first.child, 'exit');
+      await kill9(first);
       expect(first.child.signalCode).toBe('SIGKILL');
       expect(await stateOf(held.message.id)).toBe('processing');
 
